@@ -3,6 +3,12 @@
 # fuzz/corpus/<parser>/. With -DBRK_FUZZ_LIBFUZZER=ON (clang) it builds a libFuzzer binary.
 function(brk_add_fuzz)
   cmake_parse_arguments(F "" "NAME" "SOURCES;LIBS" ${ARGN})
+  foreach(src ${F_SOURCES})
+    if(NOT IS_ABSOLUTE ${src} AND NOT EXISTS ${CMAKE_SOURCE_DIR}/${src})
+      message(${BRK_MISSING_SOURCE} "fuzz ${F_NAME}: ${src} does not exist (yet)")
+      return()
+    endif()
+  endforeach()
   set(t fuzz_${F_NAME})
   if(BRK_FUZZ_LIBFUZZER)
     add_executable(${t} ${F_SOURCES})
