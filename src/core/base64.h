@@ -13,6 +13,7 @@
 #include "buf.h"
 
 #include <bedrock/bedrock.h>
+
 #include <stddef.h>
 
 /* Errors: BEDROCK_E_PARSE (bad character, padding or length), BEDROCK_E_LIMIT, E_NOMEM. */

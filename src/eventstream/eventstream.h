@@ -16,6 +16,7 @@
 #include "../core/buf.h"
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,7 +49,9 @@ struct brk_es_message {
 };
 
 /* Return BEDROCK_OK to go on; anything else stops decoding and is returned by brk_es_feed
- * (and the decoder enters the failed state). */
+ * (and the decoder enters the failed state). The callback must not feed, reset or free the
+ * decoder that called it. When a whole frame sits in the fed input, the slices point into
+ * that input (no copy); a frame split across feeds is delivered from an internal buffer. */
 typedef bedrock_code brk_es_message_fn(void *ctx, const struct brk_es_message *msg);
 
 struct brk_es_decoder; /* opaque */
@@ -67,13 +70,12 @@ bool brk_es_decoder_idle(const struct brk_es_decoder *dec);
 const char *brk_es_decoder_error(const struct brk_es_decoder *dec);
 
 /* Find a header by name; NULL when absent. */
-const struct brk_es_header *brk_es_find_header(const struct brk_es_message *msg,
-                                               const char *name);
+const struct brk_es_header *brk_es_find_header(const struct brk_es_message *msg, const char *name);
 
 /* Append one encoded frame to out. */
-BEDROCK_MUST_USE bedrock_code brk_es_encode(struct brk_buf *out, const struct brk_es_header *headers,
-                                            size_t n_headers, const void *payload,
-                                            size_t payload_len);
+BEDROCK_MUST_USE bedrock_code brk_es_encode(struct brk_buf *out,
+                                            const struct brk_es_header *headers, size_t n_headers,
+                                            const void *payload, size_t payload_len);
 
 uint32_t brk_crc32(uint32_t crc, const void *p, size_t n); /* zlib-compatible running CRC */
 
