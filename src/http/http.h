@@ -12,6 +12,7 @@
 #include "../crypto/sigv4.h" /* struct brk_header */
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,11 +40,12 @@ struct brk_http_header_copy {
 
 struct brk_http_response {
     int status;
-    struct brk_buf body;                   /* whole body when not streamed (or error body) */
-    struct brk_http_header_copy *headers;  /* owned; names as received */
+    struct brk_buf body;                  /* whole body when not streamed (or error body) */
+    struct brk_http_header_copy *headers; /* owned; names as received */
     size_t n_headers;
-    bool streamed;                         /* body went to on_data */
-    double total_s;                        /* curl's total time */
+    bool streamed;  /* body went to on_data */
+    double total_s; /* curl's total time */
+    char host[256]; /* host of the request URL (for error messages) */
 };
 
 /* Called with body bytes as they arrive, only for 2xx responses when given; a non-OK
@@ -60,10 +62,19 @@ void brk_http_response_init(struct brk_http_response *resp);
 void brk_http_response_cleanup(struct brk_http_response *resp);
 /* Case-insensitive lookup; NULL when absent. */
 const char *brk_http_response_header(const struct brk_http_response *resp, const char *name);
+/* Append a copy of one header (used by the transport; handy for tests and fuzzers).
+ * Fails with E_LIMIT past BRK_HTTP_MAX_HEADERS headers or BRK_MAX_HEADER_BYTES per value. */
+#define BRK_HTTP_MAX_HEADERS 256
+BEDROCK_MUST_USE bedrock_code brk_http_response_add_header(struct brk_http_response *resp,
+                                                           const char *name, size_t name_len,
+                                                           const char *value, size_t value_len);
 
 /* One attempt. Transport failures return E_NETWORK / E_TIMEOUT / E_TLS with err filled
  * (message names the host and curl's reason). Any HTTP status returns OK with resp->status set.
- * --debug logs the request line, headers (redacted) and status. */
+ * --debug logs the request line, headers (redacted) and status, never bodies.
+ * resp must have been through brk_http_response_init(); it is cleared first, so one response
+ * can be reused across calls. Headers with CR/LF/NUL or a ':' in the name: E_INVALID_ARG.
+ * The idle timeout is checked about once a second, so it fires within idle_timeout_ms + ~1 s. */
 BEDROCK_MUST_USE bedrock_code brk_http_perform(struct brk_http *h,
                                                const struct brk_http_request *req,
                                                brk_http_data_fn *on_data, void *ctx,
@@ -72,10 +83,10 @@ BEDROCK_MUST_USE bedrock_code brk_http_perform(struct brk_http *h,
 
 /* --- retry: the SDKs' "standard" mode --- */
 struct brk_retry {
-    int max_attempts;       /* AWS_MAX_ATTEMPTS, default 3 */
-    long base_delay_ms;     /* default 100 (throttles: 500) */
-    long max_backoff_ms;    /* default 20000 */
-    uint32_t rng_state;     /* jitter; seeded from OpenSSL random */
+    int max_attempts;    /* AWS_MAX_ATTEMPTS, default 3 */
+    long base_delay_ms;  /* default 100 (throttles: 500) */
+    long max_backoff_ms; /* default 20000 */
+    uint32_t rng_state;  /* jitter; seeded from OpenSSL random */
 };
 void brk_retry_init(struct brk_retry *r, int max_attempts);
 /* Decide whether attempt (1-based) that ended with (status, aws_code, transport rc) should be
@@ -83,6 +94,8 @@ void brk_retry_init(struct brk_retry *r, int max_attempts);
 bool brk_retry_should(struct brk_retry *r, int attempt, bedrock_code transport_rc, int status,
                       const char *aws_code, long retry_after_ms, long *delay_ms);
 void brk_sleep_ms(long ms);
+/* x-amz-retry-after header of a response in ms, or -1 when absent or not a number. */
+long brk_http_retry_after_ms(const struct brk_http_response *resp);
 
 /* --- query protocol (IAM, STS, CloudWatch query) --- */
 /* Append "&key=value" (or "key=value" when empty), form-urlencoded (RFC 3986 unreserved kept). */
@@ -92,11 +105,14 @@ BEDROCK_MUST_USE bedrock_code brk_form_add(struct brk_buf *form, const char *key
 /* A small DOM built with expat. Children in document order; text is the concatenated
  * character data of the element (entities decoded). */
 struct brk_xml {
-    char *name;          /* local name, namespace prefix stripped */
+    char *name; /* local name, namespace prefix stripped */
     char *text;
     struct brk_xml *child;
     struct brk_xml *next;
 };
+#define BRK_XML_MAX_DEPTH 64
+/* Malformed XML: E_PARSE; deeper than BRK_XML_MAX_DEPTH or larger than
+ * BRK_MAX_RESPONSE_BYTES: E_LIMIT. Only expat's built-in entity handling; never external. */
 BEDROCK_MUST_USE bedrock_code brk_xml_parse(const char *data, size_t len, struct brk_xml **out);
 void brk_xml_free(struct brk_xml *x);
 /* Path of child names separated by '/', relative to x: "GetCallerIdentityResult/Arn". */
