@@ -21,8 +21,8 @@ extern "C" {
 #define BEDROCK_VERSION_STRING "0.1.0"
 
 #if defined(__GNUC__)
-#define BEDROCK_API       __attribute__((visibility("default")))
-#define BEDROCK_MUST_USE  __attribute__((warn_unused_result))
+#define BEDROCK_API          __attribute__((visibility("default")))
+#define BEDROCK_MUST_USE     __attribute__((warn_unused_result))
 #define BEDROCK_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define BEDROCK_API
@@ -101,11 +101,11 @@ enum bedrock_category {
 /* Details of a failure. Caller-owned; fill with bedrock_error_clear() before use. */
 struct bedrock_error {
     bedrock_code code;
-    int http_status;      /* 0 when no HTTP response was involved */
-    char aws_code[96];    /* e.g. "AccessDeniedException", "" when none */
-    char message[1024];   /* the service's message, or ours */
-    char request_id[96];  /* x-amzn-RequestId / RequestId, "" when none */
-    char hint[1024];      /* what to do next, "" when none */
+    int http_status;     /* 0 when no HTTP response was involved */
+    char aws_code[96];   /* e.g. "AccessDeniedException", "" when none */
+    char message[1024];  /* the service's message, or ours */
+    char request_id[96]; /* x-amzn-RequestId / RequestId, "" when none */
+    char hint[1024];     /* what to do next, "" when none */
 };
 
 BEDROCK_API const char *bedrock_version(void);

@@ -173,7 +173,7 @@ bedrock_code brk_buf_take(struct brk_buf *b, char **out, size_t *len)
 
 struct brk_slice brk_slice_str(const char *s)
 {
-    struct brk_slice sl = {s != NULL ? s : "", s != NULL ? strlen(s) : 0};
+    struct brk_slice sl = { s != NULL ? s : "", s != NULL ? strlen(s) : 0 };
     return sl;
 }
 

@@ -10,6 +10,7 @@
 #define BRK_CORE_BUF_H
 
 #include <bedrock/bedrock.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,13 +34,19 @@ struct brk_reader {
     size_t left;
 };
 
-#define BRK_BUF(limit) {NULL, 0, 0, (limit), false}
-#define BRK_SECRET_BUF(limit) {NULL, 0, 0, (limit), true}
-#define BRK_SLICE_LIT(s) ((struct brk_slice){(s), sizeof(s) - 1})
+#define BRK_BUF(limit)             \
+    {                              \
+        NULL, 0, 0, (limit), false \
+    }
+#define BRK_SECRET_BUF(limit)     \
+    {                             \
+        NULL, 0, 0, (limit), true \
+    }
+#define BRK_SLICE_LIT(s) ((struct brk_slice){ (s), sizeof(s) - 1 })
 
 void brk_buf_init(struct brk_buf *b, size_t max);
-void brk_buf_cleanup(struct brk_buf *b);   /* frees (wipes if secret), leaves zeroed, max kept */
-void brk_buf_reset(struct brk_buf *b);     /* len = 0, keeps memory */
+void brk_buf_cleanup(struct brk_buf *b); /* frees (wipes if secret), leaves zeroed, max kept */
+void brk_buf_reset(struct brk_buf *b);   /* len = 0, keeps memory */
 BEDROCK_MUST_USE bedrock_code brk_buf_reserve(struct brk_buf *b, size_t extra);
 BEDROCK_MUST_USE bedrock_code brk_buf_append(struct brk_buf *b, const void *p, size_t n);
 BEDROCK_MUST_USE bedrock_code brk_buf_append_str(struct brk_buf *b, const char *s);
@@ -53,7 +60,7 @@ BEDROCK_MUST_USE bedrock_code brk_buf_take(struct brk_buf *b, char **out, size_t
 bool brk_buf_ok(const struct brk_buf *b);
 static inline struct brk_slice brk_buf_slice(const struct brk_buf *b)
 {
-    struct brk_slice s = {b->data != NULL ? b->data : "", b->len};
+    struct brk_slice s = { b->data != NULL ? b->data : "", b->len };
     return s;
 }
 
@@ -62,7 +69,7 @@ bool brk_slice_eq(struct brk_slice a, struct brk_slice b);
 bool brk_slice_eq_str(struct brk_slice a, const char *s);
 bool brk_slice_ieq_str(struct brk_slice a, const char *s); /* ASCII case-insensitive */
 struct brk_slice brk_slice_trim(struct brk_slice s);       /* spaces and tabs, CR, LF */
-char *brk_slice_dup(struct brk_slice s);                    /* NUL-terminated copy or NULL */
+char *brk_slice_dup(struct brk_slice s);                   /* NUL-terminated copy or NULL */
 
 void brk_reader_init(struct brk_reader *r, const void *p, size_t n);
 BEDROCK_MUST_USE bedrock_code brk_reader_u8(struct brk_reader *r, uint8_t *v);

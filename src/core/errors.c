@@ -17,7 +17,7 @@ struct code_row {
 };
 
 static const struct code_row code_rows[] = {
-#define X(name, num, cat, text) {BEDROCK_##name, #name, BEDROCK_CAT_##cat, text},
+#define X(name, num, cat, text) { BEDROCK_##name, #name, BEDROCK_CAT_##cat, text },
     BEDROCK_CODES(X)
 #undef X
 };
@@ -58,8 +58,8 @@ enum bedrock_category bedrock_code_category(bedrock_code code)
 const char *bedrock_category_name(enum bedrock_category cat)
 {
     switch (cat) {
-#define X(name, num, text)                                                                     \
-    case BEDROCK_CAT_##name:                                                                   \
+#define X(name, num, text)   \
+    case BEDROCK_CAT_##name: \
         return text;
         BEDROCK_CATEGORIES(X)
 #undef X
@@ -145,65 +145,65 @@ struct aws_row {
 
 /* Names AWS sends across rest-json, query and JSON protocols. */
 static const struct aws_row aws_rows[] = {
-    {"UnrecognizedClientException", BEDROCK_E_INVALID_KEY, false, false},
-    {"InvalidClientTokenId", BEDROCK_E_INVALID_KEY, false, false},
-    {"InvalidAccessKeyId", BEDROCK_E_INVALID_KEY, false, false},
-    {"InvalidSignatureException", BEDROCK_E_SIGNATURE, false, false},
-    {"SignatureDoesNotMatch", BEDROCK_E_SIGNATURE, false, false},
-    {"IncompleteSignature", BEDROCK_E_SIGNATURE, false, false},
-    {"IncompleteSignatureException", BEDROCK_E_SIGNATURE, false, false},
-    {"MissingAuthenticationToken", BEDROCK_E_AUTH, false, false},
-    {"MissingAuthenticationTokenException", BEDROCK_E_AUTH, false, false},
-    {"ExpiredTokenException", BEDROCK_E_EXPIRED, false, false},
-    {"ExpiredToken", BEDROCK_E_EXPIRED, false, false},
-    {"RequestExpired", BEDROCK_E_CLOCK_SKEW, false, false},
-    {"RequestTimeTooSkewed", BEDROCK_E_CLOCK_SKEW, false, false},
-    {"InvalidSignatureException.Skew", BEDROCK_E_CLOCK_SKEW, false, false},
-    {"AccessDeniedException", BEDROCK_E_ACCESS_DENIED, false, false},
-    {"AccessDenied", BEDROCK_E_ACCESS_DENIED, false, false},
-    {"UnauthorizedOperation", BEDROCK_E_ACCESS_DENIED, false, false},
-    {"ResourceNotFoundException", BEDROCK_E_NOT_FOUND, false, false},
-    {"NoSuchEntity", BEDROCK_E_NOT_FOUND, false, false},
-    {"NotFoundException", BEDROCK_E_NOT_FOUND, false, false},
-    {"ValidationException", BEDROCK_E_VALIDATION, false, false},
-    {"ValidationError", BEDROCK_E_VALIDATION, false, false},
-    {"InvalidParameterValue", BEDROCK_E_VALIDATION, false, false},
-    {"InvalidParameterValueException", BEDROCK_E_VALIDATION, false, false},
-    {"InvalidParameterException", BEDROCK_E_VALIDATION, false, false},
-    {"InvalidParameterCombination", BEDROCK_E_VALIDATION, false, false},
-    {"MissingParameter", BEDROCK_E_VALIDATION, false, false},
-    {"MalformedPolicyDocument", BEDROCK_E_VALIDATION, false, false},
-    {"InvalidInput", BEDROCK_E_VALIDATION, false, false},
-    {"InvalidAction", BEDROCK_E_VALIDATION, false, false},
-    {"SerializationException", BEDROCK_E_VALIDATION, false, false},
-    {"EntityAlreadyExists", BEDROCK_E_CONFLICT, false, false},
-    {"DuplicateRecordException", BEDROCK_E_CONFLICT, false, false},
-    {"DeleteConflict", BEDROCK_E_CONFLICT, false, false},
-    {"ConflictException", BEDROCK_E_CONFLICT, false, false},
-    {"LimitExceeded", BEDROCK_E_QUOTA, false, false},
-    {"ServiceQuotaExceededException", BEDROCK_E_QUOTA, false, false},
-    {"CreationLimitExceededException", BEDROCK_E_QUOTA, false, false},
-    {"ThrottlingException", BEDROCK_E_THROTTLED, true, true},
-    {"Throttling", BEDROCK_E_THROTTLED, true, true},
-    {"ThrottledException", BEDROCK_E_THROTTLED, true, true},
-    {"TooManyRequestsException", BEDROCK_E_THROTTLED, true, true},
-    {"RequestLimitExceeded", BEDROCK_E_THROTTLED, true, true},
-    {"ProvisionedThroughputExceededException", BEDROCK_E_THROTTLED, true, true},
-    {"RequestThrottled", BEDROCK_E_THROTTLED, true, true},
-    {"RequestThrottledException", BEDROCK_E_THROTTLED, true, true},
-    {"ServiceUnavailableException", BEDROCK_E_SERVICE, true, false},
-    {"ServiceUnavailable", BEDROCK_E_SERVICE, true, false},
-    {"InternalServerException", BEDROCK_E_SERVICE, true, false},
-    {"InternalFailure", BEDROCK_E_SERVICE, true, false},
-    {"InternalError", BEDROCK_E_SERVICE, true, false},
-    {"ServiceFailure", BEDROCK_E_SERVICE, true, false},
-    {"InternalErrorException", BEDROCK_E_SERVICE, true, false},
-    {"RequestTimeout", BEDROCK_E_TIMEOUT, true, false},
-    {"RequestTimeoutException", BEDROCK_E_TIMEOUT, true, false},
-    {"ModelNotReadyException", BEDROCK_E_MODEL_NOT_READY, true, false},
-    {"ModelTimeoutException", BEDROCK_E_MODEL_TIMEOUT, false, false},
-    {"ModelErrorException", BEDROCK_E_MODEL, false, false},
-    {"ModelStreamErrorException", BEDROCK_E_STREAM_ERROR, false, false},
+    { "UnrecognizedClientException", BEDROCK_E_INVALID_KEY, false, false },
+    { "InvalidClientTokenId", BEDROCK_E_INVALID_KEY, false, false },
+    { "InvalidAccessKeyId", BEDROCK_E_INVALID_KEY, false, false },
+    { "InvalidSignatureException", BEDROCK_E_SIGNATURE, false, false },
+    { "SignatureDoesNotMatch", BEDROCK_E_SIGNATURE, false, false },
+    { "IncompleteSignature", BEDROCK_E_SIGNATURE, false, false },
+    { "IncompleteSignatureException", BEDROCK_E_SIGNATURE, false, false },
+    { "MissingAuthenticationToken", BEDROCK_E_AUTH, false, false },
+    { "MissingAuthenticationTokenException", BEDROCK_E_AUTH, false, false },
+    { "ExpiredTokenException", BEDROCK_E_EXPIRED, false, false },
+    { "ExpiredToken", BEDROCK_E_EXPIRED, false, false },
+    { "RequestExpired", BEDROCK_E_CLOCK_SKEW, false, false },
+    { "RequestTimeTooSkewed", BEDROCK_E_CLOCK_SKEW, false, false },
+    { "InvalidSignatureException.Skew", BEDROCK_E_CLOCK_SKEW, false, false },
+    { "AccessDeniedException", BEDROCK_E_ACCESS_DENIED, false, false },
+    { "AccessDenied", BEDROCK_E_ACCESS_DENIED, false, false },
+    { "UnauthorizedOperation", BEDROCK_E_ACCESS_DENIED, false, false },
+    { "ResourceNotFoundException", BEDROCK_E_NOT_FOUND, false, false },
+    { "NoSuchEntity", BEDROCK_E_NOT_FOUND, false, false },
+    { "NotFoundException", BEDROCK_E_NOT_FOUND, false, false },
+    { "ValidationException", BEDROCK_E_VALIDATION, false, false },
+    { "ValidationError", BEDROCK_E_VALIDATION, false, false },
+    { "InvalidParameterValue", BEDROCK_E_VALIDATION, false, false },
+    { "InvalidParameterValueException", BEDROCK_E_VALIDATION, false, false },
+    { "InvalidParameterException", BEDROCK_E_VALIDATION, false, false },
+    { "InvalidParameterCombination", BEDROCK_E_VALIDATION, false, false },
+    { "MissingParameter", BEDROCK_E_VALIDATION, false, false },
+    { "MalformedPolicyDocument", BEDROCK_E_VALIDATION, false, false },
+    { "InvalidInput", BEDROCK_E_VALIDATION, false, false },
+    { "InvalidAction", BEDROCK_E_VALIDATION, false, false },
+    { "SerializationException", BEDROCK_E_VALIDATION, false, false },
+    { "EntityAlreadyExists", BEDROCK_E_CONFLICT, false, false },
+    { "DuplicateRecordException", BEDROCK_E_CONFLICT, false, false },
+    { "DeleteConflict", BEDROCK_E_CONFLICT, false, false },
+    { "ConflictException", BEDROCK_E_CONFLICT, false, false },
+    { "LimitExceeded", BEDROCK_E_QUOTA, false, false },
+    { "ServiceQuotaExceededException", BEDROCK_E_QUOTA, false, false },
+    { "CreationLimitExceededException", BEDROCK_E_QUOTA, false, false },
+    { "ThrottlingException", BEDROCK_E_THROTTLED, true, true },
+    { "Throttling", BEDROCK_E_THROTTLED, true, true },
+    { "ThrottledException", BEDROCK_E_THROTTLED, true, true },
+    { "TooManyRequestsException", BEDROCK_E_THROTTLED, true, true },
+    { "RequestLimitExceeded", BEDROCK_E_THROTTLED, true, true },
+    { "ProvisionedThroughputExceededException", BEDROCK_E_THROTTLED, true, true },
+    { "RequestThrottled", BEDROCK_E_THROTTLED, true, true },
+    { "RequestThrottledException", BEDROCK_E_THROTTLED, true, true },
+    { "ServiceUnavailableException", BEDROCK_E_SERVICE, true, false },
+    { "ServiceUnavailable", BEDROCK_E_SERVICE, true, false },
+    { "InternalServerException", BEDROCK_E_SERVICE, true, false },
+    { "InternalFailure", BEDROCK_E_SERVICE, true, false },
+    { "InternalError", BEDROCK_E_SERVICE, true, false },
+    { "ServiceFailure", BEDROCK_E_SERVICE, true, false },
+    { "InternalErrorException", BEDROCK_E_SERVICE, true, false },
+    { "RequestTimeout", BEDROCK_E_TIMEOUT, true, false },
+    { "RequestTimeoutException", BEDROCK_E_TIMEOUT, true, false },
+    { "ModelNotReadyException", BEDROCK_E_MODEL_NOT_READY, true, false },
+    { "ModelTimeoutException", BEDROCK_E_MODEL_TIMEOUT, false, false },
+    { "ModelErrorException", BEDROCK_E_MODEL, false, false },
+    { "ModelStreamErrorException", BEDROCK_E_STREAM_ERROR, false, false },
 };
 
 static const char *strip_namespace(const char *code)
@@ -279,8 +279,8 @@ bool brk_error_is_retryable(int http_status, const char *aws_code)
     if (r != NULL && !r->retry && http_status < 500) {
         return false;
     }
-    return http_status == 429 || http_status == 500 || http_status == 502 ||
-           http_status == 503 || http_status == 504;
+    return http_status == 429 || http_status == 500 || http_status == 502 || http_status == 503 ||
+           http_status == 504;
 }
 
 void brk_error_from_reply(struct bedrock_error *err, int http_status, const char *aws_code,

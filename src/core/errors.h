@@ -5,6 +5,7 @@
 #define BRK_CORE_ERRORS_H
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 
 /* Map an AWS error code ("ThrottlingException", "InvalidClientTokenId", "AccessDenied", ...,

@@ -55,8 +55,8 @@ static bool name_mentions(const char *name, size_t n, const char *word)
     return false;
 }
 
-char *brk_log_redact_header(const char *name, size_t name_len, const char *value,
-                            size_t value_len, char *out, size_t outlen)
+char *brk_log_redact_header(const char *name, size_t name_len, const char *value, size_t value_len,
+                            char *out, size_t outlen)
 {
     if (outlen == 0) {
         return out;

@@ -7,6 +7,7 @@
 #define BRK_CORE_LOG_H
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ void brk_log_http_header(const char *prefix, const char *name, size_t name_len, 
 
 /* Copy value into out (NUL-terminated, truncated to outlen) with secrets masked, given the
  * header name. Returns out. */
-char *brk_log_redact_header(const char *name, size_t name_len, const char *value,
-                            size_t value_len, char *out, size_t outlen);
+char *brk_log_redact_header(const char *name, size_t name_len, const char *value, size_t value_len,
+                            char *out, size_t outlen);
 
 #endif

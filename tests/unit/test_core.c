@@ -4,10 +4,13 @@
 #include "core/errors.h"
 #include "core/log.h"
 
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+/* clang-format on */
 #include <string.h>
 
 static void buf_append_and_limit(void **state)

@@ -5,10 +5,13 @@
 #include "core/alloc.h"
 #include "services/guide/envfile.h"
 
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+/* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,13 +43,11 @@ static void env_merges(void **state)
           "# app settings\nDEBUG=1\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nPORT=8080\n"
           "AWS_REGION=eu-central-1\n"
           "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n" },
-        { "no final newline, CRLF",
-          "A=1\r\nB=2",
+        { "no final newline, CRLF", "A=1\r\nB=2",
           "A=1\r\nB=2\r\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\r\n"
           "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r\n"
           "AWS_REGION=eu-central-1\r\n" },
-        { "commented key is not a key",
-          "#AWS_REGION=x\n  AWS_REGION = 'us-west-2'\n",
+        { "commented key is not a key", "#AWS_REGION=x\n  AWS_REGION = 'us-west-2'\n",
           "#AWS_REGION=x\n  AWS_REGION=eu-central-1\n"
           "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
           "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n" },
@@ -74,18 +75,17 @@ static void ini_merges(void **state)
     const struct brk_kv cred[] = { { "aws_access_key_id", "AKIAIOSFODNN7EXAMPLE" },
                                    { "aws_secret_access_key", "SECRET" } };
     static const struct merge_case cases[] = {
-        { "new file", "", "[app]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
-                          "aws_secret_access_key = SECRET\n" },
-        { "append section, keep others",
-          "# mine\n[default]\naws_access_key_id = X\n",
+        { "new file", "",
+          "[app]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+          "aws_secret_access_key = SECRET\n" },
+        { "append section, keep others", "# mine\n[default]\naws_access_key_id = X\n",
           "# mine\n[default]\naws_access_key_id = X\n\n[app]\n"
           "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = SECRET\n" },
         { "update in place; missing key before the gap",
           "[app]\naws_access_key_id=OLD\nregion = x\n\n# next\n[other]\na = b\n",
           "[app]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\nregion = x\n"
           "aws_secret_access_key = SECRET\n\n# next\n[other]\na = b\n" },
-        { "target last, no newline",
-          "[other]\na = b\n[app]\nx = 1",
+        { "target last, no newline", "[other]\na = b\n[app]\nx = 1",
           "[other]\na = b\n[app]\nx = 1\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
           "aws_secret_access_key = SECRET\n" },
         { "nested block kept",

@@ -6,10 +6,13 @@
 #include "core/alloc.h"
 #include "services/guide/policy.h"
 
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+/* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +60,12 @@ static void options_shape_the_policy(void **state)
 {
     (void)state;
     struct brk_policy_model m[] = { { "anthropic.claude-3-haiku-20240307-v1:0", NULL } };
-    struct brk_policy_spec spec = { .models = m, .n_models = 1, .region = "us-east-1",
-                                    .no_stream = true, .no_list = true, .count_tokens = true };
+    struct brk_policy_spec spec = { .models = m,
+                                    .n_models = 1,
+                                    .region = "us-east-1",
+                                    .no_stream = true,
+                                    .no_list = true,
+                                    .count_tokens = true };
     json_t *doc = NULL;
     assert_int_equal(brk_policy_generate(&spec, &doc, NULL), BEDROCK_OK);
     const json_t *st = json_array_get(json_object_get(doc, "Statement"), 0);
@@ -85,8 +92,9 @@ static void inference_profile_pins_destinations(void **state)
         NULL
     };
     struct brk_policy_model m[] = { { "eu.anthropic.claude-sonnet-4-5-20250929-v1:0", dests } };
-    struct brk_policy_spec spec = { .models = m, .n_models = 1, .region = "eu-central-1",
-                                    .account_id = "123456789012" };
+    struct brk_policy_spec spec = {
+        .models = m, .n_models = 1, .region = "eu-central-1", .account_id = "123456789012"
+    };
     json_t *doc = NULL;
     assert_int_equal(brk_policy_generate(&spec, &doc, NULL), BEDROCK_OK);
     const char *parn = "arn:aws:bedrock:eu-central-1:123456789012:inference-profile/"
@@ -96,11 +104,10 @@ static void inference_profile_pins_destinations(void **state)
     assert_true(brk_policy_allows(doc, "bedrock:GetInferenceProfile", parn));
     const json_t *via = json_array_get(json_object_get(doc, "Statement"), 1);
     assert_string_equal(json_string_value(json_object_get(via, "Sid")), "BedrockInvokeViaProfile1");
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(json_object_get(via, "Condition"),
-                                                          "StringEquals"),
-                                          "bedrock:InferenceProfileArn")),
-        parn);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_object_get(via, "Condition"), "StringEquals"),
+                            "bedrock:InferenceProfileArn")),
+                        parn);
     json_decref(doc);
 
     /* without the account id, or without destinations: a clear error */
@@ -122,12 +129,12 @@ static void profile_ids_recognised(void **state)
     assert_true(brk_policy_is_profile(
         "arn:aws:bedrock:eu-central-1:123456789012:inference-profile/eu.anthropic.x"));
     assert_false(brk_policy_is_profile("anthropic.claude-3-5-sonnet-20240620-v1:0"));
-    assert_false(brk_policy_is_profile(
-        "arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"));
+    assert_false(brk_policy_is_profile("arn:aws:bedrock:eu-central-1::foundation-model/"
+                                       "anthropic.claude-3-5-sonnet-20240620-v1:0"));
     char id[128];
-    assert_int_equal(brk_policy_bare_id("arn:aws:bedrock:eu-central-1::foundation-model/a.b:0",
-                                        id, sizeof(id)),
-                     BEDROCK_OK);
+    assert_int_equal(
+        brk_policy_bare_id("arn:aws:bedrock:eu-central-1::foundation-model/a.b:0", id, sizeof(id)),
+        BEDROCK_OK);
     assert_string_equal(id, "a.b:0");
     assert_int_equal(brk_policy_bare_id("arn:aws:bedrock:x", id, sizeof(id)),
                      BEDROCK_E_INVALID_ARG);
@@ -155,7 +162,8 @@ static void check_findings(void **state)
           BRK_SEV_ERROR, "iam:*" },
         { "{\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}]}",
           BRK_SEV_WARNING, "NotAction" },
-        { "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"bedrock:CreateModelCustomizationJob\","
+        { "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"bedrock:"
+          "CreateModelCustomizationJob\","
           "\"Resource\":\"*\"}]}",
           BRK_SEV_WARNING, "does not need" },
     };
@@ -213,9 +221,9 @@ static void managed_policies(void **state)
     struct brk_findings f = { 0 };
     assert_int_equal(brk_policy_check_managed("arn:aws:iam::aws:policy/AdministratorAccess", &f),
                      BEDROCK_OK);
-    assert_int_equal(brk_policy_check_managed("arn:aws:iam::aws:policy/AmazonBedrockFullAccess",
-                                              &f),
-                     BEDROCK_OK);
+    assert_int_equal(
+        brk_policy_check_managed("arn:aws:iam::aws:policy/AmazonBedrockFullAccess", &f),
+        BEDROCK_OK);
     assert_int_equal(brk_policy_check_managed("arn:aws:iam::123456789012:policy/Mine", &f),
                      BEDROCK_OK);
     assert_int_equal(f.n, 2);

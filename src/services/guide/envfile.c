@@ -9,17 +9,17 @@
 
 #include "core/alloc.h"
 
-#include <stdio.h>
-#include <string.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 struct line {
-    const char *p;  /* start */
-    size_t len;     /* without terminator */
-    size_t full;    /* with terminator */
+    const char *p; /* start */
+    size_t len;    /* without terminator */
+    size_t full;   /* with terminator */
 };
 
 static bool next_line(const char *text, size_t len, size_t *pos, struct line *ln)
@@ -189,8 +189,8 @@ static struct brk_slice ini_section(const struct line *ln)
 static struct brk_slice ini_key(const struct line *ln)
 {
     struct brk_slice none = { ln->p, 0 };
-    if (ln->len == 0 || ln->p[0] == ' ' || ln->p[0] == '\t' || ln->p[0] == '#' ||
-        ln->p[0] == ';' || ln->p[0] == '[') {
+    if (ln->len == 0 || ln->p[0] == ' ' || ln->p[0] == '\t' || ln->p[0] == '#' || ln->p[0] == ';' ||
+        ln->p[0] == '[') {
         return none; /* continuation lines, comments and sections are not keys */
     }
     const char *eq = memchr(ln->p, '=', ln->len);

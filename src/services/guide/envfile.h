@@ -10,6 +10,7 @@
 #include "core/buf.h"
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 
 struct brk_kv {

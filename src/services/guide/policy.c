@@ -17,7 +17,7 @@
 #include <string.h>
 
 static const char *const profile_prefixes[] = { "us.", "eu.", "apac.", "global.", "us-gov.",
-                                                "ca.", "jp.", "au.", "apne1.", NULL };
+                                                "ca.", "jp.", "au.",   "apne1.",  NULL };
 
 bool brk_policy_is_profile(const char *model_id)
 {
@@ -177,8 +177,8 @@ bedrock_code brk_policy_generate(const struct brk_policy_spec *spec_in, json_t *
         }
     }
     if (json_array_size(model_arns) > 0) {
-        json_array_append_new(stmts, statement("BedrockInvokeModel", invoke_actions(&spec),
-                                               json_incref(model_arns)));
+        json_array_append_new(
+            stmts, statement("BedrockInvokeModel", invoke_actions(&spec), json_incref(model_arns)));
     }
     json_t *prof_stmts = json_array();
     rc = profile_statements(&spec, prof_stmts, profile_arns, err);

@@ -9,6 +9,7 @@
 #define BRK_GUIDE_POLICY_H
 
 #include <bedrock/bedrock.h>
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,7 +56,7 @@ BEDROCK_MUST_USE bedrock_code brk_severity_parse(const char *s, enum brk_severit
 
 struct brk_finding {
     enum brk_severity severity;
-    char where[128];  /* "policy BedrockClaudeInvokeOnly statement 1 (BedrockInvokeModel)" */
+    char where[128]; /* "policy BedrockClaudeInvokeOnly statement 1 (BedrockInvokeModel)" */
     char text[512];
 };
 struct brk_findings {

@@ -93,8 +93,7 @@ bool brk_wildcard_match(const char *p, const char *s, bool nocase)
         if (*p == '*') {
             star_p = p++;
             star_s = s;
-        } else if (*p != '\0' &&
-                   (*p == '?' || *p == *s || (nocase && lower(*p) == lower(*s)))) {
+        } else if (*p != '\0' && (*p == '?' || *p == *s || (nocase && lower(*p) == lower(*s)))) {
             p++;
             s++;
         } else if (star_p != NULL) {
@@ -133,7 +132,8 @@ static bool stmt_matches(const json_t *st, const char *action, const char *resou
     const json_t *na = json_object_get(st, "NotAction");
     const json_t *r = json_object_get(st, "Resource");
     const json_t *nr = json_object_get(st, "NotResource");
-    bool act = a != NULL ? any_match(a, action, true) : (na != NULL && !any_match(na, action, true));
+    bool act =
+        a != NULL ? any_match(a, action, true) : (na != NULL && !any_match(na, action, true));
     if (!act) {
         return false;
     }
@@ -146,13 +146,13 @@ static const json_t *statements(const json_t *doc)
     return json_object_get(doc, "Statement");
 }
 
-#define FOREACH_STATEMENT(doc, idx, st)                                                        \
-    for (size_t idx = 0, n_##idx = json_is_array(statements(doc))                              \
-                                       ? json_array_size(statements(doc))                      \
-                                       : (json_is_object(statements(doc)) ? 1 : 0);            \
-         idx < n_##idx &&                                                                      \
-         ((st) = json_is_array(statements(doc)) ? json_array_get(statements(doc), idx)         \
-                                                : statements(doc)) != NULL;                    \
+#define FOREACH_STATEMENT(doc, idx, st)                                                \
+    for (size_t idx = 0, n_##idx = json_is_array(statements(doc))                      \
+                                       ? json_array_size(statements(doc))              \
+                                       : (json_is_object(statements(doc)) ? 1 : 0);    \
+         idx < n_##idx &&                                                              \
+         ((st) = json_is_array(statements(doc)) ? json_array_get(statements(doc), idx) \
+                                                : statements(doc)) != NULL;            \
          idx++)
 
 bool brk_policy_allows(const json_t *doc, const char *action, const char *resource)
@@ -203,9 +203,9 @@ static bedrock_code check_breadth(const json_t *st, const char *where, struct br
         }
     }
     /* a Resource that would match a model nobody named is "every model" */
-    bool res_star = res != NULL &&
-                    any_match(res, "arn:aws:bedrock:zz-nowhere-1::foundation-model/zz.unnamed-v9:0",
-                              false);
+    bool res_star =
+        res != NULL &&
+        any_match(res, "arn:aws:bedrock:zz-nowhere-1::foundation-model/zz.unnamed-v9:0", false);
     size_t n = json_is_array(acts) ? json_array_size(acts) : 1;
     for (size_t i = 0; acts != NULL && i < n; i++) {
         const json_t *a = json_is_array(acts) ? json_array_get(acts, i) : acts;
@@ -220,8 +220,7 @@ static bedrock_code check_breadth(const json_t *st, const char *where, struct br
                                   s);
         } else if (strncasecmp(s, "iam:", 4) == 0) {
             rc = brk_findings_add(out, strchr(s, '*') != NULL ? BRK_SEV_ERROR : BRK_SEV_WARNING,
-                                  where,
-                                  "grants %s: an application key should not manage IAM", s);
+                                  where, "grants %s: an application key should not manage IAM", s);
         } else if (strcasecmp(s, "bedrock:*") == 0) {
             rc = brk_findings_add(out, BRK_SEV_WARNING, where,
                                   "grants bedrock:* (every Bedrock action, including model "
@@ -270,8 +269,7 @@ static bedrock_code check_unneeded(const json_t *st, const char *where, const js
         }
         if (!needed_allows_action(needed, s)) {
             bedrock_code rc = brk_findings_add(out, BRK_SEV_WARNING, where,
-                                               "grants %s, which the application does not need",
-                                               s);
+                                               "grants %s, which the application does not need", s);
             if (rc != BEDROCK_OK) {
                 return rc;
             }
@@ -329,11 +327,11 @@ bedrock_code brk_policy_check_missing(const json_t *const *docs, size_t n_docs,
         size_t na = json_is_array(acts) ? json_array_size(acts) : 1;
         size_t nr = json_is_array(res) ? json_array_size(res) : 1;
         for (size_t a = 0; a < na; a++) {
-            const char *act = json_string_value(json_is_array(acts) ? json_array_get(acts, a)
-                                                                    : acts);
+            const char *act =
+                json_string_value(json_is_array(acts) ? json_array_get(acts, a) : acts);
             for (size_t r = 0; act != NULL && r < nr; r++) {
-                const char *rs = json_string_value(json_is_array(res) ? json_array_get(res, r)
-                                                                      : res);
+                const char *rs =
+                    json_string_value(json_is_array(res) ? json_array_get(res, r) : res);
                 if (rs == NULL || any_doc_allows(docs, n_docs, act, rs)) {
                     continue;
                 }
