@@ -19,16 +19,17 @@
 #include "../http/http.h"
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <time.h>
 
 struct brk_config_options {
-    const char *profile;          /* --profile */
-    const char *region;           /* --region */
-    const char *endpoint_url;     /* --endpoint-url (all services) */
-    const char *env_file;         /* --env-file; NULL = ./.env when present */
-    bool no_dotenv;               /* skip ./.env */
-    const char *access_key_id;    /* explicit credentials (library arguments / flags) */
+    const char *profile;       /* --profile */
+    const char *region;        /* --region */
+    const char *endpoint_url;  /* --endpoint-url (all services) */
+    const char *env_file;      /* --env-file; NULL = ./.env when present */
+    bool no_dotenv;            /* skip ./.env */
+    const char *access_key_id; /* explicit credentials (library arguments / flags) */
     const char *secret_access_key;
     const char *session_token;
     const char *bearer_token;
@@ -38,15 +39,18 @@ struct brk_config_options {
 struct brk_credentials {
     char *access_key_id;
     char *secret_access_key;
-    char *session_token;     /* NULL when none */
-    char *bearer_token;      /* Bedrock API key (AWS_BEARER_TOKEN_BEDROCK), NULL when none */
-    time_t expires_at_s;     /* 0 = does not expire */
-    char source[128];        /* "environment", "env-file ./.env", "shared-credentials profile dev",
-                              * "credential_process (profile x)", "assume-role arn:...",
-                              * "web-identity", "container", "imds", "explicit" */
-    char *account_id;        /* when the source says (aws_account_id), else NULL */
+    char *session_token; /* NULL when none */
+    char *bearer_token;  /* Bedrock API key (AWS_BEARER_TOKEN_BEDROCK), NULL when none */
+    time_t expires_at_s; /* 0 = does not expire */
+    char source[128];    /* "environment", "env-file ./.env", "shared-credentials profile dev",
+                          * "credential_process (profile x)", "assume-role arn:...",
+                          * "web-identity", "container", "imds", "explicit" */
+    char *account_id;    /* when the source says (aws_account_id), else NULL */
 };
 void brk_credentials_cleanup(struct brk_credentials *c);
+/* True when the access key id, secret or token holds a space, tab, CR or LF (kept as given:
+ * `doctor` flags stray whitespace pasted in with a key). */
+bool brk_credentials_has_whitespace(const struct brk_credentials *c);
 BEDROCK_MUST_USE bedrock_code brk_credentials_copy(struct brk_credentials *dst,
                                                    const struct brk_credentials *src);
 
@@ -91,6 +95,8 @@ BEDROCK_MUST_USE bedrock_code brk_creds_cache_get(struct brk_creds_cache *c, tim
                                                   const struct brk_credentials **out,
                                                   struct bedrock_error *err);
 void brk_creds_invalidate(struct brk_creds_cache *c);
+/* Change the refresh window (seconds before expiry); default 300. */
+void brk_creds_cache_set_refresh(struct brk_creds_cache *c, long refresh_s);
 
 /* --- parsers (each has a fuzz target) --- */
 /* INI as the AWS CLI reads it: [section], key = value, '#' and ';' comments, indented
