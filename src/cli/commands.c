@@ -1,0 +1,15 @@
+/*
+ * cli/commands.c - the table of top-level bedrockctl commands, generated from
+ * BRK_CLI_COMMANDS in cli.h (add X(name) there and write cmd_<name>.c). The order of the list
+ * is the order `bedrockctl --help` shows.
+ */
+#include "cli.h"
+
+#include <stddef.h>
+
+const struct brk_cli_command *const brk_cli_commands[] = {
+#define BRK_X_(name) &brk_cmd_##name,
+    BRK_CLI_COMMANDS(BRK_X_)
+#undef BRK_X_
+    NULL,
+};
