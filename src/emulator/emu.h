@@ -54,6 +54,16 @@ struct emu_principal {
     bool session;                  /* temporary credentials (STS) */
 };
 
+/* Wire protocol of the routed service: decides the shape of emu_reply_error(). */
+enum emu_protocol {
+    EMU_PROTO_REST_JSON = 0, /* bedrock, bedrock-runtime */
+    EMU_PROTO_JSON10,        /* monitoring with X-Amz-Target (awsJson1_0) */
+    EMU_PROTO_JSON11,        /* budgets (awsJson1_1) */
+    EMU_PROTO_QUERY,         /* iam, sts, monitoring query */
+    EMU_PROTO_CBOR,          /* monitoring rpc-v2-cbor */
+};
+struct emu_req_priv; /* server.c: reply headers, form cache, stream state */
+
 struct emu_request {
     struct emu_server *server;
     struct evhttp_request *evreq;  /* for streaming replies */
@@ -73,6 +83,8 @@ struct emu_request {
     time_t now_s;
     char request_id[40];           /* uuid, sent back as x-amzn-RequestId */
     char fault[128];               /* x-emulator-fault value ("" when none) */
+    enum emu_protocol protocol;    /* set by the router before any reply */
+    struct emu_req_priv *priv;     /* server.c only */
 };
 
 const char *emu_header(const struct emu_request *req, const char *name); /* NULL if absent */
@@ -179,6 +191,7 @@ struct emu_model {
     const char *lifecycle;         /* "ACTIVE" | "LEGACY" */
     const char *regions;           /* comma list where offered */
     const char *kind;              /* "anthropic" | "titan" | "llama" | "nova" | ... body format */
+    const char *customizations;    /* "" | "FINE_TUNING,CONTINUED_PRE_TRAINING" (added: emusvc) */
 };
 struct emu_profile {
     const char *profile_id;        /* "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" */
@@ -192,5 +205,7 @@ const struct emu_profile *emu_catalog_profiles(size_t *n);
 const struct emu_model *emu_catalog_find_model(const char *model_id);
 const struct emu_profile *emu_catalog_find_profile(const char *profile_id);
 bool emu_model_in_region(const struct emu_model *m, const char *region);
+/* (added: emusvc) True when the comma list has item (exact match; "*" matches anything). */
+bool emu_list_has(const char *list, const char *item);
 
 #endif

@@ -1,0 +1,206 @@
+/*
+ * emulator/stream.c - streaming replies (event-stream over chunked HTTP) and held requests.
+ *
+ * Invariants: between emu_stream_start() and the end, the connection's close callback points
+ * at the request, so a client going away runs on_close exactly once and frees the request;
+ * emu_stream_end()/emu_stream_abort() clear it first. Without a socket (fuzz/tests) ticks are
+ * not run: on_close is called at schedule time so handlers still free their context.
+ */
+#include "server.h"
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <string.h>
+
+static void on_conn_close(struct evhttp_connection *c, void *arg)
+{
+    struct emu_request *req = arg;
+    struct emu_req_priv *p = req->priv;
+    (void)c;
+    evhttp_connection_set_closecb(c, NULL, NULL);
+    struct evhttp_request *evreq = req->evreq;
+    bool detached = evreq != NULL && evhttp_request_get_connection(evreq) == NULL;
+    if (p->on_close != NULL) {
+        emu_close_fn *fn = p->on_close;
+        p->on_close = NULL;
+        fn(req, p->ctx);
+    }
+    req->evreq = NULL;
+    p->finished = true;
+    if (!p->in_dispatch) {
+        emu_request_free(req);
+    }
+    if (detached) {
+        evhttp_request_free(evreq);
+    }
+}
+
+static void watch_close(struct emu_request *req)
+{
+    struct evhttp_connection *c = evhttp_request_get_connection(req->evreq);
+    if (c != NULL) {
+        evhttp_connection_set_closecb(c, on_conn_close, req);
+    }
+}
+
+void emu_stream_start(struct emu_request *req, const char *content_type)
+{
+    struct emu_req_priv *p = req->priv;
+    if (p->replied || p->streaming) {
+        return;
+    }
+    p->streaming = true;
+    p->status = 200;
+    if (req->evreq == NULL) {
+        return;
+    }
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req->evreq);
+    evhttp_add_header(out, "x-amzn-RequestId", req->request_id);
+    evhttp_add_header(out, "Content-Type", content_type);
+    evhttp_send_reply_start(req->evreq, 200, "OK");
+    watch_close(req);
+}
+
+void emu_stream_write(struct emu_request *req, const void *data, size_t n)
+{
+    if (req->evreq == NULL || !req->priv->streaming || n == 0) {
+        return;
+    }
+    struct evbuffer *b = evbuffer_new();
+    if (b == NULL) {
+        return;
+    }
+    evbuffer_add(b, data, n);
+    evhttp_send_reply_chunk(req->evreq, b);
+    evbuffer_free(b);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct emu_request *req = arg;
+    struct emu_req_priv *p = req->priv;
+    (void)fd;
+    (void)what;
+    if (p->tick == NULL) {
+        return;
+    }
+    emu_tick_fn *fn = p->tick;
+    if (!fn(req, p->ctx)) {
+        return; /* the handler ended, aborted, or rescheduled the stream itself */
+    }
+    /* true: run again after the same delay */
+    struct timeval tv = {p->delay_ms / 1000, (p->delay_ms % 1000) * 1000};
+    evtimer_add(p->timer, &tv);
+}
+
+void emu_stream_schedule(struct emu_request *req, long delay_ms, emu_tick_fn *tick,
+                         emu_close_fn *on_close, void *ctx)
+{
+    struct emu_req_priv *p = req->priv;
+    p->tick = tick;
+    p->on_close = on_close;
+    p->ctx = ctx;
+    p->delay_ms = delay_ms > 0 ? delay_ms : 0;
+    if (req->evreq == NULL) {
+        p->on_close = NULL;
+        if (on_close != NULL) {
+            on_close(req, ctx);
+        }
+        p->finished = true;
+        return;
+    }
+    if (p->timer == NULL) {
+        p->timer = evtimer_new(emu_server_base(req->server), on_tick, req);
+    }
+    if (p->timer == NULL) {
+        return;
+    }
+    struct timeval tv = {p->delay_ms / 1000, (p->delay_ms % 1000) * 1000};
+    evtimer_add(p->timer, &tv);
+}
+
+static void finish(struct emu_request *req)
+{
+    struct emu_req_priv *p = req->priv;
+    p->finished = true;
+    p->on_close = NULL;
+    if (p->timer != NULL) {
+        evtimer_del(p->timer);
+    }
+    if (req->evreq != NULL) {
+        struct evhttp_connection *c = evhttp_request_get_connection(req->evreq);
+        if (c != NULL) {
+            evhttp_connection_set_closecb(c, NULL, NULL);
+        }
+    }
+}
+
+void emu_stream_end(struct emu_request *req)
+{
+    struct emu_req_priv *p = req->priv;
+    if (p->finished) {
+        return;
+    }
+    struct evhttp_request *evreq = req->evreq;
+    finish(req);
+    req->evreq = NULL;
+    if (!p->in_dispatch) {
+        emu_request_free(req);
+    }
+    if (evreq != NULL) {
+        evhttp_send_reply_end(evreq);
+    }
+}
+
+void emu_stream_abort(struct emu_request *req)
+{
+    struct emu_req_priv *p = req->priv;
+    if (p->finished) {
+        return;
+    }
+    struct evhttp_request *evreq = req->evreq;
+    finish(req);
+    req->evreq = NULL;
+    p->replied = true;
+    if (p->status == 0) {
+        p->status = 499;
+    }
+    if (!p->in_dispatch) {
+        emu_request_free(req);
+    }
+    if (evreq != NULL) {
+        struct evhttp_connection *c = evhttp_request_get_connection(evreq);
+        if (c != NULL) {
+            evhttp_connection_free(c);
+        } else {
+            evhttp_request_free(evreq);
+        }
+    }
+}
+
+static void on_hold_expired(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    emu_stream_abort(arg);
+}
+
+void emu_request_hold(struct emu_request *req, long ms)
+{
+    struct emu_req_priv *p = req->priv;
+    p->held = true;
+    if (req->evreq == NULL) {
+        p->replied = true;
+        p->finished = true;
+        return;
+    }
+    if (p->timer == NULL) {
+        p->timer = evtimer_new(emu_server_base(req->server), on_hold_expired, req);
+    }
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    if (p->timer != NULL) {
+        evtimer_add(p->timer, &tv);
+    }
+    watch_close(req);
+}
