@@ -6,12 +6,15 @@
 #include "credentials/config.h"
 #include "http/http.h"
 
-#include <cmocka.h>
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

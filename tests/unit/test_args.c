@@ -5,12 +5,15 @@
  */
 #include "cli/cli.h"
 
+#include <string.h>
+
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <string.h>
-
 #include <cmocka.h>
+/* clang-format on */
 
 struct cmd_opts {
     const char *model;

@@ -5,10 +5,13 @@
 #include "core/fileio.h"
 #include "credentials/config.h"
 
-#include <cmocka.h>
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

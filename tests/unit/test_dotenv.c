@@ -3,10 +3,13 @@
 #include "core/alloc.h"
 #include "credentials/config.h"
 
-#include <cmocka.h>
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <string.h>
 
 struct kv {

@@ -2,11 +2,14 @@
 #include "core/alloc.h"
 #include "core/fileio.h"
 
-#include <cmocka.h>
-#include <dirent.h>
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
