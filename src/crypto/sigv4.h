@@ -16,6 +16,7 @@
 #include "../core/buf.h"
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -28,42 +29,43 @@ struct brk_header {
 };
 
 struct brk_sigv4_request {
-    const char *method;                /* "GET", "POST" */
-    const char *path;                  /* wire path, no query; "" means "/" */
-    const char *query;                 /* raw query after '?', or NULL/"" */
-    const struct brk_header *headers;  /* headers to sign; must include Host */
+    const char *method;               /* "GET", "POST" */
+    const char *path;                 /* wire path, no query; "" means "/" */
+    const char *query;                /* raw query after '?', or NULL/"" */
+    const struct brk_header *headers; /* headers to sign; must include Host */
     size_t n_headers;
-    const void *body;                  /* hashed unless payload_hash is set */
+    const void *body; /* hashed unless payload_hash is set */
     size_t body_len;
-    const char *payload_hash;          /* 64 lowercase hex, or NULL to hash body */
+    const char *payload_hash; /* 64 lowercase hex, or NULL to hash body */
 };
 
 struct brk_sigv4_params {
     const char *access_key_id;
     const char *secret_access_key;
-    const char *session_token;         /* NULL or "" when none */
+    const char *session_token; /* NULL or "" when none */
     const char *region;
     const char *service;
-    time_t time_s;                     /* signing time, UTC seconds */
-    bool presign;                      /* query-string auth instead of Authorization header */
-    long expires_s;                    /* X-Amz-Expires when presign (default 900 when 0) */
-    bool no_normalize_path;            /* default: normalise */
-    bool omit_session_token;           /* token added after signing (not signed) */
-    bool add_content_sha256;           /* add+sign x-amz-content-sha256 (sign_body vectors) */
+    time_t time_s;           /* signing time, UTC seconds */
+    bool presign;            /* query-string auth instead of Authorization header */
+    long expires_s;          /* X-Amz-Expires when presign (default 900 when 0) */
+    bool no_normalize_path;  /* default: normalise */
+    bool omit_session_token; /* token added after signing (not signed) */
+    bool add_content_sha256; /* add+sign x-amz-content-sha256 (sign_body vectors) */
 };
 
 /* What the signer produces. All buffers owned; release with brk_sigv4_result_cleanup(). */
 struct brk_sigv4_result {
-    char amz_date[17];                 /* YYYYMMDDTHHMMSSZ */
-    char signature[65];                /* lowercase hex */
+    char amz_date[17];  /* YYYYMMDDTHHMMSSZ */
+    char signature[65]; /* lowercase hex */
     struct brk_buf canonical_request;
     struct brk_buf string_to_sign;
-    struct brk_buf authorization;      /* header value (header mode) */
-    struct brk_buf signed_headers;     /* "host;x-amz-date" */
-    struct brk_buf presigned_query;    /* full query string incl. X-Amz-Signature (presign) */
+    struct brk_buf authorization;   /* header value (header mode) */
+    struct brk_buf signed_headers;  /* "host;x-amz-date" */
+    struct brk_buf presigned_query; /* full query string incl. X-Amz-Signature (presign) */
     /* headers the caller must add to the request (header mode): X-Amz-Date always,
      * X-Amz-Security-Token when a token is present, x-amz-content-sha256 when asked. */
-    char content_sha256[65];
+    char content_sha256[65]; /* the payload hash that was signed */
+    void *md_ctx;            /* private: digest context reused across calls */
 };
 
 void brk_sigv4_result_init(struct brk_sigv4_result *res);
@@ -111,7 +113,7 @@ void brk_sigv4_signature(const uint8_t key[32], const struct brk_buf *string_to_
  * SignedHeaders=host;x-amz-date, Signature=hex". Slices point into the input header value. */
 struct brk_sigv4_auth {
     struct brk_slice access_key_id;
-    struct brk_slice date;      /* 8 chars */
+    struct brk_slice date; /* 8 chars */
     struct brk_slice region;
     struct brk_slice service;
     struct brk_slice signed_headers;
@@ -119,6 +121,19 @@ struct brk_sigv4_auth {
 };
 BEDROCK_MUST_USE bedrock_code brk_sigv4_parse_authorization(const char *value, size_t len,
                                                             struct brk_sigv4_auth *out);
+
+/* Wire form of one path segment: every byte outside A-Z a-z 0-9 - _ . ~ becomes %XX, '/'
+ * included, so a model id or ARN stays one segment ("a:b/c" -> "a%3Ab%2Fc"). Appends to out. */
+BEDROCK_MUST_USE bedrock_code brk_sigv4_encode_path_segment(struct brk_buf *out, const char *s);
+
+/* The same derivation as brk_sigv4_signing_key without touching the cache (tests, checks). */
+BEDROCK_MUST_USE bedrock_code brk_sigv4_signing_key_uncached(const char *secret, const char *date8,
+                                                             const char *region,
+                                                             const char *service, uint8_t key[32]);
+/* Wipe every cached signing key and reset the counters. */
+void brk_sigv4_key_cache_clear(void);
+/* Cache counters since the last clear; any pointer may be NULL. */
+void brk_sigv4_key_cache_stats(unsigned long *hits, unsigned long *misses, size_t *entries);
 
 /* hashing helpers over OpenSSL */
 void brk_sha256_hex(const void *data, size_t n, char hex[65]);
