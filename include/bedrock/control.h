@@ -7,6 +7,7 @@
 
 #include <bedrock/bedrock.h>
 #include <bedrock/client.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,19 +20,19 @@ struct bedrock_model_summary {
     char *model_arn;
     char *model_name;
     char *provider_name;
-    char **input_modalities;     /* NULL-terminated arrays */
+    char **input_modalities; /* NULL-terminated arrays */
     char **output_modalities;
-    char **inference_types;      /* ON_DEMAND, PROVISIONED, INFERENCE_PROFILE, ... */
+    char **inference_types; /* ON_DEMAND, PROVISIONED, INFERENCE_PROFILE, ... */
     char **customizations;
     bool streaming_supported;
     bool streaming_known;
-    char *lifecycle_status;      /* ACTIVE, LEGACY, ... or NULL */
+    char *lifecycle_status; /* ACTIVE, LEGACY, ... or NULL */
 };
 
 struct bedrock_model_list {
     struct bedrock_model_summary *models;
     size_t n_models;
-    char *raw_json;              /* the whole response */
+    char *raw_json; /* the whole response */
 };
 
 struct bedrock_model_filter {
@@ -45,9 +46,9 @@ BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_list_foundation_models(
     struct bedrock_client *client, const struct bedrock_model_filter *filter,
     struct bedrock_model_list *out, struct bedrock_error *err);
 /* One model (n_models == 1) by id or ARN. */
-BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_get_foundation_model(
-    struct bedrock_client *client, const char *model_id, struct bedrock_model_list *out,
-    struct bedrock_error *err);
+BEDROCK_API BEDROCK_MUST_USE bedrock_code
+bedrock_get_foundation_model(struct bedrock_client *client, const char *model_id,
+                             struct bedrock_model_list *out, struct bedrock_error *err);
 BEDROCK_API void bedrock_model_list_cleanup(struct bedrock_model_list *list);
 
 struct bedrock_inference_profile {
@@ -55,8 +56,8 @@ struct bedrock_inference_profile {
     char *profile_arn;
     char *profile_name;
     char *status;
-    char *type;                  /* SYSTEM_DEFINED | APPLICATION */
-    char **model_arns;           /* NULL-terminated: foundation-model ARNs it routes to */
+    char *type;        /* SYSTEM_DEFINED | APPLICATION */
+    char **model_arns; /* NULL-terminated: foundation-model ARNs it routes to */
 };
 struct bedrock_profile_list {
     struct bedrock_inference_profile *profiles;
@@ -66,16 +67,16 @@ struct bedrock_profile_list {
 /* All pages. */
 BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_list_inference_profiles(
     struct bedrock_client *client, struct bedrock_profile_list *out, struct bedrock_error *err);
-BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_get_inference_profile(
-    struct bedrock_client *client, const char *profile_id, struct bedrock_profile_list *out,
-    struct bedrock_error *err);
+BEDROCK_API BEDROCK_MUST_USE bedrock_code
+bedrock_get_inference_profile(struct bedrock_client *client, const char *profile_id,
+                              struct bedrock_profile_list *out, struct bedrock_error *err);
 BEDROCK_API void bedrock_profile_list_cleanup(struct bedrock_profile_list *list);
 
 /* The inference profile to use for model_id from region (prefers the region's geography
  * prefix: eu./us./apac., then global.). Writes the profile id; E_NOT_FOUND when none. */
-BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_find_profile_for_model(
-    struct bedrock_client *client, const char *model_id, char *profile_id, size_t len,
-    struct bedrock_error *err);
+BEDROCK_API BEDROCK_MUST_USE bedrock_code
+bedrock_find_profile_for_model(struct bedrock_client *client, const char *model_id,
+                               char *profile_id, size_t len, struct bedrock_error *err);
 
 #ifdef __cplusplus
 }

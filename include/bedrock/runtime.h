@@ -12,6 +12,7 @@
 
 #include <bedrock/bedrock.h>
 #include <bedrock/client.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -20,11 +21,11 @@ extern "C" {
 #endif
 
 struct bedrock_usage {
-    long input_tokens;       /* -1 when unknown */
+    long input_tokens; /* -1 when unknown */
     long output_tokens;
-    long latency_ms;         /* invocation latency reported by the service */
-    long first_byte_ms;      /* first byte / first token latency, -1 when unknown */
-    char stop_reason[64];    /* "end_turn", "max_tokens", ... ("" when unknown) */
+    long latency_ms;      /* invocation latency reported by the service */
+    long first_byte_ms;   /* first byte / first token latency, -1 when unknown */
+    char stop_reason[64]; /* "end_turn", "max_tokens", ... ("" when unknown) */
 };
 
 /* InvokeModel: body is the model's native JSON. *out_body (malloc'd, NUL-terminated, free with
@@ -33,8 +34,8 @@ struct bedrock_invoke_request {
     const char *model_id;
     const void *body;
     size_t body_len;
-    const char *content_type;  /* default application/json */
-    const char *accept;        /* default application/json */
+    const char *content_type; /* default application/json */
+    const char *accept;       /* default application/json */
 };
 struct bedrock_invoke_response {
     char *body;
@@ -43,9 +44,9 @@ struct bedrock_invoke_response {
     struct bedrock_usage usage; /* from x-amzn-bedrock-* headers */
     char request_id[96];
 };
-BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_runtime_invoke(
-    struct bedrock_client *client, const struct bedrock_invoke_request *req,
-    struct bedrock_invoke_response *out, struct bedrock_error *err);
+BEDROCK_API BEDROCK_MUST_USE bedrock_code
+bedrock_runtime_invoke(struct bedrock_client *client, const struct bedrock_invoke_request *req,
+                       struct bedrock_invoke_response *out, struct bedrock_error *err);
 BEDROCK_API void bedrock_invoke_response_cleanup(struct bedrock_invoke_response *resp);
 
 /* Streamed events. For InvokeModelWithResponseStream each event is one decoded `chunk`
@@ -65,41 +66,39 @@ typedef bedrock_code bedrock_stream_fn(void *ctx, const struct bedrock_stream_ev
 
 BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_runtime_invoke_stream(
     struct bedrock_client *client, const struct bedrock_invoke_request *req,
-    bedrock_stream_fn *on_event, void *ctx, struct bedrock_usage *usage,
-    struct bedrock_error *err);
+    bedrock_stream_fn *on_event, void *ctx, struct bedrock_usage *usage, struct bedrock_error *err);
 
 /* Converse: a simple text conversation. messages alternate user/assistant. */
 struct bedrock_message {
-    const char *role;   /* "user" | "assistant" */
+    const char *role; /* "user" | "assistant" */
     const char *text;
 };
 struct bedrock_converse_request {
     const char *model_id;
-    const char *system;                 /* NULL for none */
+    const char *system; /* NULL for none */
     const struct bedrock_message *messages;
     size_t n_messages;
-    int max_tokens;                     /* 0 = service default */
-    double temperature;                 /* < 0 = unset */
-    const char *raw_json;               /* optional: full Converse request JSON instead */
+    int max_tokens;       /* 0 = service default */
+    double temperature;   /* < 0 = unset */
+    const char *raw_json; /* optional: full Converse request JSON instead */
 };
 struct bedrock_converse_response {
-    char *text;                         /* assistant text (malloc'd) */
-    char *raw_json;                     /* the whole response JSON (malloc'd) */
+    char *text;     /* assistant text (malloc'd) */
+    char *raw_json; /* the whole response JSON (malloc'd) */
     struct bedrock_usage usage;
 };
-BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_runtime_converse(
-    struct bedrock_client *client, const struct bedrock_converse_request *req,
-    struct bedrock_converse_response *out, struct bedrock_error *err);
+BEDROCK_API BEDROCK_MUST_USE bedrock_code
+bedrock_runtime_converse(struct bedrock_client *client, const struct bedrock_converse_request *req,
+                         struct bedrock_converse_response *out, struct bedrock_error *err);
 BEDROCK_API void bedrock_converse_response_cleanup(struct bedrock_converse_response *resp);
 BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_runtime_converse_stream(
     struct bedrock_client *client, const struct bedrock_converse_request *req,
-    bedrock_stream_fn *on_event, void *ctx, struct bedrock_usage *usage,
-    struct bedrock_error *err);
+    bedrock_stream_fn *on_event, void *ctx, struct bedrock_usage *usage, struct bedrock_error *err);
 
 /* CountTokens for an InvokeModel body (the model's native JSON). */
-BEDROCK_API BEDROCK_MUST_USE bedrock_code bedrock_runtime_count_tokens(
-    struct bedrock_client *client, const char *model_id, const void *body, size_t body_len,
-    long *input_tokens, struct bedrock_error *err);
+BEDROCK_API BEDROCK_MUST_USE bedrock_code
+bedrock_runtime_count_tokens(struct bedrock_client *client, const char *model_id, const void *body,
+                             size_t body_len, long *input_tokens, struct bedrock_error *err);
 
 /* When a call fails because the model needs an inference profile (on-demand not supported),
  * err->code is BEDROCK_E_NEEDS_PROFILE and err->hint names the profile for the client's region.

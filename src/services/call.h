@@ -12,6 +12,7 @@
 
 #include <bedrock/bedrock.h>
 #include <bedrock/client.h>
+
 #include <jansson.h>
 
 enum brk_protocol {
@@ -21,21 +22,21 @@ enum brk_protocol {
 };
 
 struct brk_call {
-    const char *service_id;            /* endpoint key: "bedrock-runtime", "sts", ... */
-    const char *signing_name;          /* "bedrock", "sts", "iam", "monitoring", "budgets" */
+    const char *service_id;   /* endpoint key: "bedrock-runtime", "sts", ... */
+    const char *signing_name; /* "bedrock", "sts", "iam", "monitoring", "budgets" */
     const char *method;
-    const char *path;                  /* wire path, already encoded; NULL = "/" */
-    const char *query;                 /* raw query or NULL */
-    const struct brk_header *headers;  /* extra headers: Content-Type, X-Amz-Target, Accept */
+    const char *path;                 /* wire path, already encoded; NULL = "/" */
+    const char *query;                /* raw query or NULL */
+    const struct brk_header *headers; /* extra headers: Content-Type, X-Amz-Target, Accept */
     size_t n_headers;
     const void *body;
     size_t body_len;
     enum brk_protocol protocol;
-    brk_http_data_fn *on_data;         /* stream a 2xx body here instead of buffering */
+    brk_http_data_fn *on_data; /* stream a 2xx body here instead of buffering */
     void *ctx;
-    bool allow_bearer;                 /* Bedrock endpoints accept Authorization: Bearer */
+    bool allow_bearer;                   /* Bedrock endpoints accept Authorization: Bearer */
     const struct brk_credentials *creds; /* use these instead of the client's chain */
-    const char *region;                /* override the client's region (NULL = client's) */
+    const char *region;                  /* override the client's region (NULL = client's) */
 };
 
 /* Performs the call. On an AWS error (non-2xx) returns the mapped code with err filled
@@ -65,5 +66,23 @@ struct brk_http *brk_client_http(struct bedrock_client *client);
 BEDROCK_MUST_USE bedrock_code brk_client_credentials(struct bedrock_client *client,
                                                      const struct brk_credentials **out,
                                                      struct bedrock_error *err);
+
+/* --- added by the client layer --- */
+/* Tests only: send an extra header (e.g. "x-emulator-fault: throttle") on every call, signed
+ * like the others. value NULL removes it. At most 8. */
+BEDROCK_MUST_USE bedrock_code brk_client_set_extra_header(struct bedrock_client *client,
+                                                          const char *name, const char *value);
+/* Attempts the last brk_call made (1 = no retry), for tests and --debug. */
+int brk_client_last_attempts(const struct bedrock_client *client);
+
+/* hints.c: fill err->hint with what to do next, by err->code and the failed call's context
+ * (service id, model id or NULL). May refine err->code (IAM denial vs model access). */
+void brk_hint_fill(struct bedrock_client *client, const char *service_id, const char *model_id,
+                   struct bedrock_error *err);
+/* Parse AWS's "User: X is not authorized to perform: A on resource: R ..." message. */
+bool brk_hint_parse_denial(const char *message, char *action, size_t action_len, char *resource,
+                           size_t resource_len);
+/* True for "... with on-demand throughput isn't supported ..." (model needs a profile). */
+bool brk_hint_is_needs_profile(const struct bedrock_error *err);
 
 #endif
