@@ -3,6 +3,8 @@
  */
 #include "log.h"
 
+#include "alloc.h"
+
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
@@ -112,4 +114,77 @@ void brk_log_http_header(const char *prefix, const char *name, size_t name_len, 
     char red[2048];
     brk_log_redact_header(name, name_len, value, value_len, red, sizeof(red));
     brk_log_debug("%s%.*s: %s", prefix, (int)name_len, name, red);
+}
+
+/* SigV4-style percent-encoding of s into out (unreserved kept); returns length, 0 if too long. */
+static size_t pct_encode(const char *s, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                          (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
+                          *p == '~';
+        if (n + 4 >= outlen) {
+            return 0;
+        }
+        if (unreserved) {
+            out[n++] = (char)*p;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Length of the secret form (raw or encoded) starting at text[i], or 0. */
+static size_t secret_at(const char *text, size_t len, size_t i, const char *const *secrets,
+                        char enc[][4096])
+{
+    for (size_t k = 0; secrets != NULL && secrets[k] != NULL && k < 4; k++) {
+        const char *forms[2] = { secrets[k], enc[k] };
+        for (int f = 0; f < 2; f++) {
+            size_t m = strlen(forms[f]);
+            if (m >= 8 && m <= len - i && memcmp(text + i, forms[f], m) == 0) {
+                return m;
+            }
+        }
+    }
+    return 0;
+}
+
+void brk_log_debug_masked(const char *label, const char *text, size_t len,
+                          const char *const *secrets)
+{
+    if (brk_log_level <= 0) {
+        return;
+    }
+    FILE *f = log_stream != NULL ? log_stream : stderr;
+    static char enc[4][4096];
+    for (size_t k = 0; secrets != NULL && secrets[k] != NULL && k < 4; k++) {
+        if (secrets[k][0] == '\0' || pct_encode(secrets[k], enc[k], sizeof(enc[k])) == 0) {
+            enc[k][0] = '\0';
+        }
+    }
+    fprintf(f, "debug: %s\n", label);
+    size_t start = 0;
+    for (size_t i = 0; i < len;) {
+        size_t m = secret_at(text, len, i, secrets, enc);
+        if (m == 0) {
+            i++;
+            continue;
+        }
+        fwrite(text + start, 1, i - start, f);
+        fputs("<redacted>", f);
+        i += m;
+        start = i;
+    }
+    fwrite(text + start, 1, len - start, f);
+    fputc('\n', f);
+    for (size_t k = 0; k < 4; k++) {
+        brk_wipe(enc[k], sizeof(enc[k]));
+    }
 }

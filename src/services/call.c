@@ -157,7 +157,9 @@ static bedrock_code sign(struct bedrock_client *c, const struct brk_call *call,
         return rc;
     }
     if (brk_log_enabled()) {
-        brk_log_debug("canonical request:\n%s", a->sig.canonical_request.data);
+        const char *const secrets[] = { cr->session_token, cr->secret_access_key, NULL };
+        brk_log_debug_masked("canonical request:", a->sig.canonical_request.data,
+                             a->sig.canonical_request.len, secrets);
         brk_log_debug("string to sign:\n%s", a->sig.string_to_sign.data);
     }
     add_hdr(a, "X-Amz-Date", a->sig.amz_date, strlen(a->sig.amz_date));
@@ -265,8 +267,22 @@ static void finish_error(struct bedrock_client *c, const struct brk_call *call,
     if (err->code == BEDROCK_E_SIGNATURE && brk_log_enabled() && resp->body.len > 0) {
         /* AWS's reply carries the canonical request and string to sign it computed: show it
          * beside ours (logged above) so the difference can be spotted. No secrets in either. */
-        brk_log_debug("AWS's answer to the signature mismatch:\n%.*s", (int)resp->body.len,
-                      resp->body.data);
+        const struct brk_credentials *cr = NULL;
+        struct bedrock_error ignored;
+        const char *const none[] = { NULL };
+        const char *const *secrets = none;
+        const char *tok[] = { NULL, NULL };
+        if (call->creds != NULL) {
+            cr = call->creds;
+        } else if (brk_client_credentials(c, &cr, &ignored) != BEDROCK_OK) {
+            cr = NULL;
+        }
+        if (cr != NULL) {
+            tok[0] = cr->session_token;
+            secrets = tok;
+        }
+        brk_log_debug_masked("AWS's answer to the signature mismatch:", resp->body.data,
+                             resp->body.len, secrets);
     }
     brk_hint_fill(c, call->service_id, NULL, err);
 }

@@ -23,9 +23,13 @@ export PKG_CONFIG_PATH=$tmp/prefix/lib/pkgconfig
 
 # shellcheck disable=SC2046,SC2086
 cc -std=c11 $san "$src/examples/hello.c" -o "$tmp/hello-shared" $(pkg-config --cflags --libs bedrock)
+# libbedrock.a linked in, its dependencies (Requires.private) as the system's shared libraries:
+# `pkg-config --static` would also ask for libcurl's own static dependencies, which Debian's
+# libcurl4-openssl-dev does not pull in.
 # shellcheck disable=SC2046,SC2086
 cc -std=c11 $san "$src/examples/hello.c" -o "$tmp/hello-static" $(pkg-config --cflags bedrock) \
-   "$tmp/prefix/lib/libbedrock.a" $(pkg-config --static --libs bedrock | sed 's/-lbedrock//')
+   "$tmp/prefix/lib/libbedrock.a" $(pkg-config --libs libcurl openssl jansson expat) -ldeflate -lm
+! ldd "$tmp/hello-static" | grep -q libbedrock
 
 mkdir "$tmp/cm"
 cat > "$tmp/cm/CMakeLists.txt" <<CM
