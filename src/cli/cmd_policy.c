@@ -34,22 +34,6 @@ static const struct brk_opt gen_options[] = {
     BRK_OPT_END,
 };
 
-bedrock_code brk_guide_account(struct brk_cli *cli, char *out, size_t len,
-                               struct bedrock_error *err)
-{
-    struct bedrock_client *client = NULL;
-    bedrock_code rc = brk_cli_client(cli, &client, err);
-    if (rc != BEDROCK_OK) {
-        return rc;
-    }
-    struct bedrock_identity id;
-    memset(&id, 0, sizeof(id));
-    rc = bedrock_sts_get_caller_identity(client, &id, err);
-    if (rc == BEDROCK_OK) {
-        snprintf(out, len, "%s", id.account);
-    }
-    return rc;
-}
 
 static bool any_profile(const struct brk_strlist *m)
 {
@@ -129,9 +113,14 @@ static int run_check(struct brk_cli *cli, void *opts, int argc, const char *cons
     bedrock_code rc = brk_policy_is_profile(o->models.n > 0 ? o->models.items[0] : "")
                           ? BEDROCK_OK
                           : brk_guide_policy(cli, &po, &needed, &err);
-    if (rc == BEDROCK_OK) {
-        rc = argc == 1 ? brk_guide_check_file(cli, argv[0], needed, &f, &err)
-                       : brk_guide_check_user(cli, o->user, needed, &f, &err);
+    struct bedrock_client *client = NULL;
+    if (rc == BEDROCK_OK && argc == 1) {
+        rc = brk_guide_check_file(cli, argv[0], needed, &f, &err);
+    } else if (rc == BEDROCK_OK) {
+        rc = brk_cli_client(cli, &client, &err);
+        if (rc == BEDROCK_OK) {
+            rc = brk_guide_check_user(client, o->user, needed, &f, &err);
+        }
     }
     json_decref(needed);
     if (rc != BEDROCK_OK) {

@@ -4,6 +4,7 @@
  * is the order `bedrockctl --help` shows.
  */
 #include "cli.h"
+#include "guide.h" /* the guide's commands (setup, doctor, keys, policy, ...) */
 
 #include <stddef.h>
 
@@ -11,5 +12,11 @@ const struct brk_cli_command *const brk_cli_commands[] = {
 #define BRK_X_(name) &brk_cmd_##name,
     BRK_CLI_COMMANDS(BRK_X_)
 #undef BRK_X_
+    &brk_cmd_setup,
+    &brk_cmd_doctor,
+    &brk_cmd_policy,
+    &brk_cmd_keys,
+    &brk_cmd_token,
+    &brk_cmd_budget,
     NULL,
 };

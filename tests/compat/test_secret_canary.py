@@ -88,6 +88,28 @@ CASES = [
          stdin="hi\n"),
     Case("chat rejected", ["chat", "--model", MODEL, "hi"], "emu-canary", 4),
     Case("chat bearer", ["chat", "--model", MODEL, "hi"], "bearer", None),
+    # the guide: policy, setup, doctor, keys (guide engineer)
+    Case("policy generate", ["policy", "generate"], "canary", 0),
+    Case("policy check user", ["policy", "check", "--user", "brk-canary"], "moto", 1),
+    Case("setup dry-run", ["setup", "--write-env", "canary-app.env", "--dry-run"], "moto", 0),
+    Case("setup", ["setup", "--user", "canary-app", "--write-env", "canary-app.env",
+                   "--no-verify"], "moto", 0),
+    Case("setup again", ["setup", "--user", "canary-app", "--write-env", "canary-app.env",
+                         "--no-verify"], "moto", 0),
+    Case("setup rejected", ["setup", "--write-env", "canary-app.env"], "canary", 4),
+    Case("doctor rejected", ["doctor"], "canary", 1),
+    Case("doctor emulator", ["doctor"], "emulator", None),
+    Case("keys list", ["keys", "list", "--user", "canary-app"], "moto", 0),
+    Case("keys list rejected", ["keys", "list"], "canary", 4),
+    Case("keys rotate", ["keys", "rotate", "--user", "canary-app", "--write-env",
+                         "canary-app.env", "--delete-old"], "moto", 0),
+    Case("keys audit", ["keys", "audit"], "moto", 1),
+    # token: prints a bearer token (base64 of a presigned URL) and nothing else
+    Case("token", ["token", "--expires", "1h"], "moto", 0),
+    # (emu-canary: the "canary" context's bearer canary shares the public "bedrock-api-key-"
+    # prefix every token starts with; token makes no network call, so the endpoint is moot)
+    Case("token canary", ["token"], "emu-canary", 0, token_stdout_ok=True),
+    Case("token bad expiry", ["token", "--expires", "13h"], "canary", 2),
 ]
 
 
