@@ -8,6 +8,9 @@
  * the secret: a slot that is evicted, or whose date is older than the day before the newest
  * date inserted, is wiped with OPENSSL_cleanse, as is every slot on brk_sigv4_key_cache_clear.
  * All stack scratch that held key material is wiped before return. A mutex guards the table.
+ * Each slot also keeps the key's HMAC pad states (struct brk_hmac_pads: SHA-256 after key^ipad
+ * and key^opad), so a signature costs two struct copies instead of two extra compressions;
+ * they are plain memory inside the slot and are wiped with it.
  */
 #include "../core/alloc.h"
 #include "hash_internal.h"
@@ -30,6 +33,7 @@ struct key_slot {
     char region[FIELD_MAX];
     char service[FIELD_MAX];
     uint8_t key[32];
+    struct brk_hmac_pads pads;
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -39,7 +43,7 @@ static unsigned long stat_hits, stat_misses;
 
 static void wipe_slot(struct key_slot *s)
 {
-    OPENSSL_cleanse(s, sizeof(*s));
+    OPENSSL_cleanse(s, sizeof(*s)); /* key, secret and pads */
     s->used = false;
 }
 
@@ -99,8 +103,8 @@ static void expire_old(const char *date8)
     }
 }
 
-static void insert(const char *secret, size_t sl, const char *date8, const char *region,
-                   const char *service, const uint8_t key[32])
+static struct key_slot *insert(const char *secret, size_t sl, const char *date8, const char *region,
+                               const char *service, const uint8_t key[32])
 {
     expire_old(date8);
     struct key_slot *victim = &cache[0];
@@ -122,6 +126,8 @@ static void insert(const char *secret, size_t sl, const char *date8, const char 
     memcpy(victim->region, region, strlen(region) + 1);
     memcpy(victim->service, service, strlen(service) + 1);
     memcpy(victim->key, key, 32);
+    brk_hmac_pads_set(&victim->pads, key, 32);
+    return victim;
 }
 
 static bool valid_date8(const char *d)
@@ -137,41 +143,113 @@ static bool valid_date8(const char *d)
     return true;
 }
 
+static bool args_ok(const char *secret, const char *date8, const char *region, const char *service)
+{
+    return secret != NULL && date8 != NULL && region != NULL && service != NULL &&
+           valid_date8(date8);
+}
+
+static bool cacheable(size_t sl, const char *region, const char *service)
+{
+    return strlen(region) < FIELD_MAX && strlen(service) < FIELD_MAX && sl <= SECRET_MAX;
+}
+
+/* The matching slot or NULL. Call with cache_lock held. */
+static struct key_slot *find(const char *secret, size_t sl, const char *date8, const char *region,
+                             const char *service)
+{
+    for (size_t i = 0; i < KEYCACHE_SLOTS; i++) {
+        if (slot_matches(&cache[i], secret, sl, date8, region, service)) {
+            return &cache[i];
+        }
+    }
+    return NULL;
+}
+
+/* find, refreshing the slot's last_use and counting the hit or miss. */
+static struct key_slot *lookup(const char *secret, size_t sl, const char *date8, const char *region,
+                               const char *service)
+{
+    struct key_slot *s = find(secret, sl, date8, region, service);
+    if (s != NULL) {
+        s->last_use = ++use_clock;
+        stat_hits++;
+    } else {
+        stat_misses++;
+    }
+    return s;
+}
+
 bedrock_code brk_sigv4_signing_key_ctx(EVP_MD_CTX *ctx, const char *secret, const char *date8,
                                        const char *region, const char *service, uint8_t key[32])
 {
-    if (secret == NULL || date8 == NULL || region == NULL || service == NULL ||
-        !valid_date8(date8)) {
+    if (!args_ok(secret, date8, region, service)) {
         return BEDROCK_E_INVALID_ARG;
     }
     size_t sl = strlen(secret);
-    bool cacheable = strlen(region) < FIELD_MAX && strlen(service) < FIELD_MAX && sl <= SECRET_MAX;
+    bool use_cache = cacheable(sl, region, service);
     uint8_t derived[32];
     bedrock_code rc = BEDROCK_OK;
-    if (cacheable) {
+    if (use_cache) {
         pthread_mutex_lock(&cache_lock);
-        for (size_t i = 0; i < KEYCACHE_SLOTS; i++) {
-            if (slot_matches(&cache[i], secret, sl, date8, region, service)) {
-                cache[i].last_use = ++use_clock;
-                memcpy(key, cache[i].key, 32);
-                stat_hits++;
-                pthread_mutex_unlock(&cache_lock);
-                goto out;
-            }
+        struct key_slot *s = lookup(secret, sl, date8, region, service);
+        if (s != NULL) {
+            memcpy(key, s->key, 32);
         }
-        stat_misses++;
         pthread_mutex_unlock(&cache_lock);
+        if (s != NULL) {
+            goto out;
+        }
     }
     rc = derive(ctx, secret, date8, region, service, derived);
     if (rc != BEDROCK_OK) {
         goto out;
     }
-    if (cacheable) {
+    if (use_cache) {
         pthread_mutex_lock(&cache_lock);
-        insert(secret, sl, date8, region, service, derived);
+        (void)insert(secret, sl, date8, region, service, derived);
         pthread_mutex_unlock(&cache_lock);
     }
     memcpy(key, derived, 32);
+out:
+    OPENSSL_cleanse(derived, sizeof(derived));
+    return rc;
+}
+
+bedrock_code brk_sigv4_signing_pads_ctx(EVP_MD_CTX *ctx, struct brk_hmac_pads *pads,
+                                        const char *secret, const char *date8, const char *region,
+                                        const char *service)
+{
+    if (!args_ok(secret, date8, region, service)) {
+        return BEDROCK_E_INVALID_ARG;
+    }
+    size_t sl = strlen(secret);
+    bool use_cache = cacheable(sl, region, service);
+    uint8_t derived[32];
+    bedrock_code rc = BEDROCK_OK;
+    if (use_cache) {
+        pthread_mutex_lock(&cache_lock);
+        struct key_slot *s = lookup(secret, sl, date8, region, service);
+        if (s != NULL) {
+            *pads = s->pads;
+        }
+        pthread_mutex_unlock(&cache_lock);
+        if (s != NULL) {
+            goto out;
+        }
+    }
+    rc = derive(ctx, secret, date8, region, service, derived);
+    if (rc != BEDROCK_OK) {
+        goto out;
+    }
+    if (use_cache) {
+        pthread_mutex_lock(&cache_lock);
+        if (find(secret, sl, date8, region, service) == NULL) {
+            (void)insert(secret, sl, date8, region, service, derived);
+        }
+        pthread_mutex_unlock(&cache_lock);
+    }
+    brk_hmac_pads_set(pads, derived, sizeof(derived));
 out:
     OPENSSL_cleanse(derived, sizeof(derived));
     return rc;
@@ -193,8 +271,7 @@ bedrock_code brk_sigv4_signing_key_uncached(const char *secret, const char *date
                                             const char *region, const char *service,
                                             uint8_t key[32])
 {
-    if (secret == NULL || date8 == NULL || region == NULL || service == NULL ||
-        !valid_date8(date8)) {
+    if (!args_ok(secret, date8, region, service)) {
         return BEDROCK_E_INVALID_ARG;
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();

@@ -7,6 +7,10 @@
  * Invariants: the result's buffers are reused across calls (no allocation on the hot path
  * once they have grown); on failure every result buffer is emptied; the signing key and
  * every stack copy of it are wiped before return.
+ * Hot path (bench/bench_sign.c): the canonical request is written once by sign_canon.c and
+ * hashed in one call (many small digest updates cost more than the memcpy); SHA-256 and the
+ * HMAC run on hash.c's plain-memory states with the key's cached ipad/opad states; the
+ * formatted X-Amz-Date of the last second is kept on the result.
  */
 #include "../core/alloc.h"
 #include "../core/limits.h"
@@ -19,11 +23,20 @@
 #define STACK_HEADERS 32
 #define SCOPE_MAX     256
 
+/* What res->md_ctx points to: the digest contexts reused across calls on one result. */
+struct sign_scratch {
+    EVP_MD_CTX *md; /* signing-key derivation on a key-cache miss */
+    bool have_date; /* date_for was formatted into date */
+    time_t date_for;
+    char date[17];
+};
+
 struct sign_state {
     const struct brk_sigv4_request *req;
     const struct brk_sigv4_params *params;
     struct brk_sigv4_result *out;
     EVP_MD_CTX *ctx;
+    struct sign_scratch *scratch;
     const char *token; /* NULL when there is none */
     char scope[SCOPE_MAX];
     struct brk_header *hdrs; /* caller's headers plus the ones we add */
@@ -48,7 +61,12 @@ void brk_sigv4_result_cleanup(struct brk_sigv4_result *res)
     brk_buf_cleanup(&res->authorization);
     brk_buf_cleanup(&res->signed_headers);
     brk_buf_cleanup(&res->presigned_query);
-    EVP_MD_CTX_free(res->md_ctx);
+    struct sign_scratch *sc = res->md_ctx;
+    if (sc != NULL) {
+        /* EVP_MD_CTX_free -> provider freectx -> OPENSSL_clear_free of the SHA-256 state */
+        EVP_MD_CTX_free(sc->md);
+        brk_free(sc);
+    }
     res->md_ctx = NULL;
     OPENSSL_cleanse(res->signature, sizeof(res->signature));
 }
@@ -189,33 +207,6 @@ static bedrock_code collect_headers(struct sign_state *st)
     return BEDROCK_OK;
 }
 
-static bedrock_code build_signed_headers(struct sign_state *st)
-{
-    struct brk_buf *sh = &st->out->signed_headers;
-    bedrock_code rc = BEDROCK_OK;
-    for (size_t i = 0; rc == BEDROCK_OK && i < st->n_hdrs; i++) {
-        const struct brk_header *h = &st->hdrs[st->order[i]];
-        if (i > 0 && name_cmp(&st->hdrs[st->order[i - 1]], h) == 0) {
-            continue; /* repeated header: one name, values joined later */
-        }
-        if (i > 0) {
-            rc = brk_buf_append_char(sh, ';');
-        }
-        if (rc == BEDROCK_OK) {
-            rc = brk_buf_reserve(sh, h->name_len);
-        }
-        for (size_t k = 0; rc == BEDROCK_OK && k < h->name_len; k++) {
-            sh->data[sh->len++] = lower(h->name[k]);
-        }
-        if (rc == BEDROCK_OK) {
-            sh->data[sh->len] = '\0';
-        }
-    }
-    if (rc == BEDROCK_OK && sh->len == 0) {
-        rc = BEDROCK_E_INVALID_ARG; /* nothing to sign: Host is required */
-    }
-    return rc;
-}
 /* The auth parameters of a presigned URL, appended to the request's own raw query in the
  * order the AWS vectors use. The session token is left out when it will not be signed. */
 static bedrock_code append_presign_params(struct sign_state *st, struct brk_buf *q, bool with_token)
@@ -323,9 +314,10 @@ static bedrock_code payload_hash(struct sign_state *st)
         return BEDROCK_OK;
     }
     uint8_t d[32];
-    if (!brk_sha256_ctx2(st->ctx, req->body_len > 0 ? req->body : "", req->body_len, NULL, 0, d)) {
-        return BEDROCK_E_INTERNAL;
-    }
+    struct brk_sha256_state h;
+    brk_sha256_begin(&h);
+    brk_sha256_add(&h, req->body, req->body_len);
+    brk_sha256_end(&h, d);
     brk_hex_encode(d, sizeof(d), st->out->content_sha256);
     return BEDROCK_OK;
 }
@@ -348,48 +340,128 @@ static bedrock_code check_args(const struct brk_sigv4_request *req,
     return BEDROCK_OK;
 }
 
+/* "AWS4-HMAC-SHA256\n" amz_date "\n" scope "\n" hex(SHA-256(canonical request)). */
+static bedrock_code string_to_sign(struct sign_state *st)
+{
+    struct brk_sigv4_result *out = st->out;
+    uint8_t digest[32];
+    struct brk_sha256_state h;
+    brk_sha256_begin(&h);
+    brk_sha256_add(&h, out->canonical_request.data, out->canonical_request.len);
+    brk_sha256_end(&h, digest);
+    static const char alg[] = BRK_SIGV4_ALGORITHM "\n";
+    size_t sl = strlen(st->scope), al = sizeof(alg) - 1;
+    struct brk_buf *b = &out->string_to_sign;
+    bedrock_code rc = brk_buf_reserve(b, al + 16 + 1 + sl + 1 + 64);
+    if (rc != BEDROCK_OK) {
+        return rc;
+    }
+    char *p = b->data + b->len;
+    memcpy(p, alg, al);
+    p += al;
+    memcpy(p, out->amz_date, 16);
+    p += 16;
+    *p++ = '\n';
+    memcpy(p, st->scope, sl);
+    p += sl;
+    *p++ = '\n';
+    brk_hex_encode(digest, sizeof(digest), p); /* writes the NUL */
+    b->len = (size_t)(p + 64 - b->data);
+    return BEDROCK_OK;
+}
+
+/* HMAC(kSigning, string to sign) from the key's cached pad states. */
+static bedrock_code signature(struct sign_state *st)
+{
+    struct brk_sigv4_result *out = st->out;
+    struct brk_hmac_pads pads;
+    char date8[9];
+    uint8_t mac[32];
+    memcpy(date8, out->amz_date, 8);
+    date8[8] = '\0';
+    bedrock_code rc = brk_sigv4_signing_pads_ctx(st->ctx, &pads, st->params->secret_access_key,
+                                                 date8, st->params->region, st->params->service);
+    if (rc == BEDROCK_OK) {
+        brk_hmac_pads_mac(&pads, out->string_to_sign.data, out->string_to_sign.len, mac);
+        brk_hex_encode(mac, sizeof(mac), out->signature);
+    }
+    brk_hmac_pads_wipe(&pads);
+    OPENSSL_cleanse(mac, sizeof(mac));
+    return rc;
+}
+
 /* Everything after the header list is known: canonical request, string to sign, signature. */
 static bedrock_code sign_core(struct sign_state *st)
 {
     struct brk_sigv4_result *out = st->out;
     struct brk_buf local_cq = BRK_BUF(BRK_MAX_SIGV4_BYTES);
     struct brk_buf *cq = st->params->presign ? &local_cq : &out->presigned_query;
-    uint8_t key[32];
+    struct brk_sign_canon in = { st->req->method,
+                                 st->req->path != NULL ? st->req->path : "",
+                                 !st->params->no_normalize_path,
+                                 NULL,
+                                 0,
+                                 st->hdrs,
+                                 st->order,
+                                 0,
+                                 out->content_sha256 };
     bedrock_code rc = payload_hash(st);
     if (rc == BEDROCK_OK) {
         rc = collect_headers(st);
     }
     if (rc == BEDROCK_OK) {
-        rc = build_signed_headers(st);
+        in.n = st->n_hdrs;
+        rc = brk_sigv4_sign_signed_headers(&out->signed_headers, &in);
     }
     if (rc == BEDROCK_OK) {
-        rc = canonical_query(st, cq);
+        rc = canonical_query(st, cq); /* presign: needs the signed-header list */
     }
     if (rc == BEDROCK_OK) {
-        const char *path = st->req->path != NULL ? st->req->path : "";
-        rc = brk_sigv4_canonical_request(&out->canonical_request, st->req->method, path,
-                                         cq->len > 0 ? cq->data : "", st->hdrs, st->n_hdrs,
-                                         out->signed_headers.data, out->content_sha256,
-                                         !st->params->no_normalize_path);
+        in.query = cq->data;
+        in.query_len = cq->len;
+        rc = brk_sigv4_sign_canonical(&out->canonical_request, &in, &out->signed_headers);
     }
     if (rc == BEDROCK_OK) {
-        rc = brk_sigv4_sts_ctx(st->ctx, &out->string_to_sign, out->amz_date, st->scope,
-                               &out->canonical_request);
+        rc = string_to_sign(st);
     }
     if (rc == BEDROCK_OK) {
-        char date8[9];
-        memcpy(date8, out->amz_date, 8);
-        date8[8] = '\0';
-        rc = brk_sigv4_signing_key_ctx(st->ctx, st->params->secret_access_key, date8,
-                                       st->params->region, st->params->service, key);
+        rc = signature(st);
     }
-    if (rc == BEDROCK_OK &&
-        !signature_from_ctx(st->ctx, key, &out->string_to_sign, out->signature)) {
-        rc = BEDROCK_E_INTERNAL;
-    }
-    OPENSSL_cleanse(key, sizeof(key));
     brk_buf_cleanup(&local_cq);
     return rc;
+}
+
+/* The result's digest contexts, created on first use. */
+static bedrock_code scratch(struct brk_sigv4_result *out, struct sign_scratch **sc)
+{
+    if (out->md_ctx == NULL) {
+        struct sign_scratch *n = brk_calloc(1, sizeof(*n));
+        if (n == NULL) {
+            return BEDROCK_E_NOMEM;
+        }
+        out->md_ctx = n;
+    }
+    struct sign_scratch *s = out->md_ctx;
+    if (s->md == NULL) {
+        s->md = EVP_MD_CTX_new();
+    }
+    if (s->md == NULL) {
+        return BEDROCK_E_NOMEM;
+    }
+    *sc = s;
+    return BEDROCK_OK;
+}
+
+/* brk_amz_date, remembering the last second formatted on this result (a client signs many
+ * requests within one second). */
+static void amz_date(struct sign_scratch *sc, time_t t, char out[17])
+{
+    if (!sc->have_date || sc->date_for != t) {
+        brk_amz_date(t, sc->date);
+        sc->date_for = t;
+        sc->have_date = true;
+    }
+    memcpy(out, sc->date, 17);
 }
 
 /* "YYYYMMDD/region/service/aws4_request" into scope[SCOPE_MAX]; false if it does not fit. */
@@ -426,7 +498,8 @@ bedrock_code brk_sigv4_sign(const struct brk_sigv4_request *req,
     if (rc != BEDROCK_OK) {
         return rc;
     }
-    memset(&st, 0, sizeof(st));
+    st.scope[0] = '\0'; /* no memset: scope is 256 bytes and fully written below */
+    st.n_hdrs = 0;
     st.req = req;
     st.params = params;
     st.out = out;
@@ -435,17 +508,15 @@ bedrock_code brk_sigv4_sign(const struct brk_sigv4_request *req,
                    : NULL;
     st.hdrs = stack_hdrs;
     st.order = stack_order;
-    brk_amz_date(params->time_s, out->amz_date);
+    rc = scratch(out, &st.scratch);
+    if (rc != BEDROCK_OK) {
+        return rc;
+    }
+    amz_date(st.scratch, params->time_s, out->amz_date);
     if (!build_scope(st.scope, out->amz_date, params->region, params->service)) {
         return BEDROCK_E_INVALID_ARG;
     }
-    if (out->md_ctx == NULL) {
-        out->md_ctx = EVP_MD_CTX_new();
-        if (out->md_ctx == NULL) {
-            return BEDROCK_E_NOMEM;
-        }
-    }
-    st.ctx = out->md_ctx;
+    st.ctx = st.scratch->md;
     if (req->n_headers + 3 > STACK_HEADERS) {
         st.hdrs = brk_calloc(req->n_headers + 3, sizeof(*st.hdrs));
         st.order = brk_calloc(req->n_headers + 3, sizeof(*st.order));

@@ -20,6 +20,35 @@ BEDROCK_MUST_USE bedrock_code brk_sigv4_signing_key_ctx(EVP_MD_CTX *ctx, const c
                                                         const char *date8, const char *region,
                                                         const char *service, uint8_t key[32]);
 
+/* The signing key's HMAC pad states (hash_internal.h) copied into pads from the key cache; on
+ * a miss the key is derived with ctx, cached, and the pads computed. The caller wipes pads. */
+struct brk_hmac_pads;
+BEDROCK_MUST_USE bedrock_code brk_sigv4_signing_pads_ctx(EVP_MD_CTX *ctx,
+                                                         struct brk_hmac_pads *pads,
+                                                         const char *secret, const char *date8,
+                                                         const char *region, const char *service);
+
+/* The signer's canonical request: headers hdrs[order[0..n)] sorted by lower-case name (stable,
+ * so repeated headers keep their order); query is the canonical query (query_len bytes). */
+struct brk_sign_canon {
+    const char *method;
+    const char *path;
+    bool normalize;
+    const char *query;
+    size_t query_len;
+    const struct brk_header *hdrs;
+    const size_t *order;
+    size_t n;
+    const char *payload_hash;
+};
+/* Appends the signed-header list ("host;x-amz-date") to sh. */
+BEDROCK_MUST_USE bedrock_code brk_sigv4_sign_signed_headers(struct brk_buf *sh,
+                                                            const struct brk_sign_canon *in);
+/* Appends the canonical request to cr, given the list brk_sigv4_sign_signed_headers made. */
+BEDROCK_MUST_USE bedrock_code brk_sigv4_sign_canonical(struct brk_buf *cr,
+                                                       const struct brk_sign_canon *in,
+                                                       const struct brk_buf *sh);
+
 /* True for a byte SigV4 leaves unencoded (A-Z a-z 0-9 - _ . ~). Inline: the encoders call
  * it once per byte. */
 extern const uint8_t brk_sigv4_unreserved_table[256];

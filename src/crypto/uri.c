@@ -58,22 +58,35 @@ bedrock_code brk_sigv4_append_all(struct brk_buf *b, const char *const *parts)
     return BEDROCK_OK;
 }
 
+/* Bytes kept as they are with keep_slash: the unreserved set plus '/'. */
+static bool keep_byte(unsigned char c, bool keep_slash)
+{
+    return brk_sigv4_unreserved(c) || (keep_slash && c == '/');
+}
+
 bedrock_code brk_uri_encode(struct brk_buf *out, const char *s, size_t n, bool keep_slash)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t need = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        need += brk_sigv4_unreserved(c) || (keep_slash && c == '/') ? 1 : 3;
+    size_t plain = 0; /* leading run copied as is (usually the whole input) */
+    while (plain < n && keep_byte((unsigned char)s[plain], keep_slash)) {
+        plain++;
+    }
+    size_t need = n;
+    for (size_t i = plain; i < n; i++) {
+        need += keep_byte((unsigned char)s[i], keep_slash) ? 0 : 2;
     }
     bedrock_code rc = brk_buf_reserve(out, need);
     if (rc != BEDROCK_OK) {
         return rc;
     }
     char *p = out->data + out->len;
-    for (size_t i = 0; i < n; i++) {
+    if (plain > 0) {
+        memcpy(p, s, plain);
+        p += plain;
+    }
+    for (size_t i = plain; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (brk_sigv4_unreserved(c) || (keep_slash && c == '/')) {
+        if (keep_byte(c, keep_slash)) {
             *p++ = (char)c;
         } else {
             *p++ = '%';
