@@ -8,6 +8,7 @@
  * Invariant: on failure out keeps its previous contents; a bad escape is BEDROCK_E_PARSE.
  */
 #include "../core/alloc.h"
+#include "../core/hex.h"
 #include "../core/limits.h"
 #include "sigv4_internal.h"
 
@@ -25,15 +26,6 @@ struct qparam {
     size_t voff;
 };
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = (char)(c | 0x20);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decode-then-encode in one pass: out gets the SigV4 encoding of the decoded bytes of s. */
 static bedrock_code reencode(struct brk_buf *out, const char *s, size_t n)
 {
@@ -42,10 +34,10 @@ static bedrock_code reencode(struct brk_buf *out, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '%') {
-            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+            if (i + 2 >= n || brk_hexval(s[i + 1]) < 0 || brk_hexval(s[i + 2]) < 0) {
                 return BEDROCK_E_PARSE;
             }
-            c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            c = (unsigned char)(brk_hexval(s[i + 1]) * 16 + brk_hexval(s[i + 2]));
             i += 2;
         }
         need += brk_sigv4_unreserved(c) ? 1 : 3;
@@ -58,7 +50,7 @@ static bedrock_code reencode(struct brk_buf *out, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '%') {
-            c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            c = (unsigned char)(brk_hexval(s[i + 1]) * 16 + brk_hexval(s[i + 2]));
             i += 2;
         }
         if (brk_sigv4_unreserved(c)) {

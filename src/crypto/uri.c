@@ -7,6 +7,7 @@
  * Invariant: on failure the output buffer keeps its previous length and contents.
  */
 #include "../core/limits.h"
+#include "../core/hex.h"
 #include "sigv4_internal.h"
 
 #include <string.h>
@@ -99,26 +100,12 @@ bedrock_code brk_uri_encode(struct brk_buf *out, const char *s, size_t n, bool k
     return BEDROCK_OK;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 bedrock_code brk_uri_decode(struct brk_buf *out, const char *s, size_t n, bool plus_is_space)
 {
     /* validate first so a bad escape leaves out untouched */
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
-            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+            if (i + 2 >= n || brk_hexval(s[i + 1]) < 0 || brk_hexval(s[i + 2]) < 0) {
                 return BEDROCK_E_PARSE;
             }
             i += 2;
@@ -131,7 +118,7 @@ bedrock_code brk_uri_decode(struct brk_buf *out, const char *s, size_t n, bool p
     char *p = out->data + out->len;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
-            *p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            *p++ = (char)(brk_hexval(s[i + 1]) * 16 + brk_hexval(s[i + 2]));
             i += 2;
         } else if (plus_is_space && s[i] == '+') {
             *p++ = ' ';

@@ -3,6 +3,7 @@
  * the body for a form POST, else the query string; cached in the request until it ends).
  */
 #include "form.h"
+#include "crypto/sigv4.h"
 
 #include "core/alloc.h"
 #include "server.h"
@@ -10,49 +11,16 @@
 #include <string.h>
 #include <strings.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 char *emu_pct_decode(const char *s, size_t len, bool plus)
 {
-    char *out = brk_malloc(len + 1);
-    if (out == NULL) {
+    struct brk_buf out = BRK_BUF(len + 1);
+    char *res = NULL;
+    if (brk_uri_decode(&out, s, len, plus) != BEDROCK_OK ||
+        brk_buf_take(&out, &res, NULL) != BEDROCK_OK) {
+        brk_buf_cleanup(&out);
         return NULL;
     }
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%') {
-            if (len - i < 3) {
-                brk_free(out);
-                return NULL;
-            }
-            int hi = hexval(s[i + 1]);
-            int lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0) {
-                brk_free(out);
-                return NULL;
-            }
-            out[o++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (s[i] == '+' && plus) {
-            out[o++] = ' ';
-        } else {
-            out[o++] = s[i];
-        }
-    }
-    out[o] = '\0';
-    return out;
+    return res;
 }
 
 void emu_form_cleanup(struct emu_form *f)

@@ -6,55 +6,27 @@
  * "". Identifier resolution accepts plain ids and ARNs, nothing else.
  */
 #include "emulator/svc_util.h"
+#include "crypto/sigv4.h"
 
 #include "core/alloc.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 bool emu_svc_pct_decode(const char *in, size_t n, bool plus_space, char *out, size_t cap)
 {
-    size_t o = 0;
     if (cap == 0) {
         return false;
     }
     out[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        char c = in[i];
-        if (c == '%') {
-            int hi = i + 2 < n ? hexval(in[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(in[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                out[0] = '\0';
-                return false;
-            }
-            c = (char)(hi * 16 + lo);
-            i += 2;
-        } else if (c == '+' && plus_space) {
-            c = ' ';
-        }
-        if (c == '\0' || o + 1 >= cap) {
-            out[0] = '\0';
-            return false;
-        }
-        out[o++] = c;
+    struct brk_buf dec = BRK_BUF(cap - 1);
+    bool ok = brk_uri_decode(&dec, in, n, plus_space) == BEDROCK_OK &&
+              (dec.len == 0 || memchr(dec.data, '\0', dec.len) == NULL);
+    if (ok && dec.len > 0) {
+        memcpy(out, dec.data, dec.len + 1);
     }
-    out[o] = '\0';
-    return true;
+    brk_buf_cleanup(&dec);
+    return ok;
 }
 
 bool emu_svc_query_get(const char *query, const char *key, char *out, size_t cap)

@@ -3,6 +3,7 @@
  * jscan.h). Invariant: every index stays < len before it is read; nesting is bounded.
  */
 #include "jscan.h"
+#include "core/hex.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -150,20 +151,6 @@ bool brk_jscan_str_is(struct brk_slice val, const char *s)
            val.ptr[n + 1] == '"';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 static bool read_u4(const char *p, size_t left, unsigned *out)
 {
     if (left < 4) {
@@ -171,7 +158,7 @@ static bool read_u4(const char *p, size_t left, unsigned *out)
     }
     unsigned v = 0;
     for (int k = 0; k < 4; k++) {
-        int h = hexval(p[k]);
+        int h = brk_hexval(p[k]);
         if (h < 0) {
             return false;
         }
