@@ -33,7 +33,16 @@ bedrock_code brk_guide_client_with_key(struct brk_cli *cli, const char *id, cons
     struct bedrock_client_options o;
     memset(&o, 0, sizeof(o));
     o.profile = cli->g.profile;
-    o.region = brk_guide_region(cli);
+    /* Only force the region when nothing configures one, so that whoami/doctor still name the
+     * real source (--region, AWS_REGION, profile ...) of a configured region. */
+    struct brk_config *cfg = NULL;
+    struct bedrock_error ignored;
+    bedrock_error_clear(&ignored);
+    bool resolvable = brk_cli_get_config(cli, &cfg, &ignored) == BEDROCK_OK &&
+                      brk_config_region(cfg) != NULL && brk_config_region(cfg)[0] != '\0' &&
+                      brk_config_region_source(cfg) != NULL &&
+                      strstr(brk_config_region_source(cfg), ".env") == NULL;
+    o.region = resolvable ? cli->g.region : brk_guide_region(cli);
     o.endpoint_url = cli->g.endpoint_url;
     o.no_dotenv = true;
     o.access_key_id = id;

@@ -7,6 +7,7 @@
  * client built on demand by brk_cli_client is freed here; a usage error always exits 2.
  */
 #include "cli.h"
+#include "credentials/config.h"
 
 #include "../core/alloc.h"
 #include "../core/log.h"
@@ -89,6 +90,15 @@ static int finish_globals(struct brk_cli *cli)
     const char *fmt = cli->g.output;
     if (fmt == NULL) {
         fmt = getenv("AWS_DEFAULT_OUTPUT");
+    }
+    if (fmt == NULL) {
+        /* the profile's `output`, as the AWS CLI reads it; a broken config is reported later */
+        struct brk_config *cfg = NULL;
+        struct bedrock_error ignored;
+        bedrock_error_clear(&ignored);
+        if (brk_cli_get_config(cli, &cfg, &ignored) == BEDROCK_OK) {
+            fmt = brk_config_profile_value(cfg, "output");
+        }
     } else {
         cli->output_given = true;
     }
