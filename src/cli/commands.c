@@ -18,5 +18,7 @@ const struct brk_cli_command *const brk_cli_commands[] = {
     &brk_cmd_keys,
     &brk_cmd_token,
     &brk_cmd_budget,
+    &brk_cmd_usage,
+    &brk_cmd_demo,
     NULL,
 };

@@ -110,6 +110,17 @@ CASES = [
     # prefix every token starts with; token makes no network call, so the endpoint is moot)
     Case("token canary", ["token"], "emu-canary", 0, token_stdout_ok=True),
     Case("token bad expiry", ["token", "--expires", "13h"], "canary", 2),
+    # usage (CloudWatch): moto has no Bedrock data; the emulator has what the rows above invoked
+    Case("usage moto", ["usage"], "moto", 0),
+    Case("usage rejected", ["usage"], "canary", 4),
+    Case("usage emulator", ["usage", "--by", "hour"], "emulator", 0),
+    Case("usage emulator json", ["usage", "--output", "json"], "emulator", 0),
+    Case("usage emulator rejected", ["usage"], "emu-canary", 4),
+    # demo: its own emulator (the same documented root key), children run with --debug. Not in
+    # the "canary" context: the guide's user name bedrock-api-user shares the public
+    # "bedrock-api-" piece with the bearer canary; tests/integration/test_demo.py runs the demo
+    # with canary AWS_* variables instead and checks they are neither used nor shown.
+    Case("demo", ["demo"], "emulator", 0),
 ]
 
 
