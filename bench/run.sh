@@ -109,12 +109,13 @@ fi
 
 echo "-- library"
 for b in bench_sign bench_eventstream bench_stream_pipeline; do
-  [ -x "$BIN/$b" ] && "$BIN/$b" | tee -a "$RES/summary.txt"
+  for d in "$BIN" "$B/bench"; do
+    if [ -x "$d/$b" ]; then "$d/$b" | tee -a "$RES/summary.txt"; break; fi
+  done
 done
 "$PY" bench/py/sign_botocore.py | tee -a "$RES/summary.txt"
 node bench/js/sign.mjs | tee -a "$RES/summary.txt"
 "$PY" bench/py/make_stream.py "$tmp/stream.bin" 32 >/dev/null
 "$PY" bench/py/stream_botocore.py "$tmp/stream.bin" | tee -a "$RES/summary.txt"
 node bench/js/stream.mjs "$tmp/stream.bin" | tee -a "$RES/summary.txt"
-[ -x "$BIN/bench_stream_pipeline" ] && "$BIN/bench_stream_pipeline" --file "$tmp/stream.bin" 2>/dev/null | tee -a "$RES/summary.txt" || true
 echo "summary: $RES/summary.txt"

@@ -102,6 +102,11 @@ bool emu_faults_apply(struct emu_request *req)
     bool query = req->protocol == EMU_PROTO_QUERY;
     long arg = -1;
     if (emu_fault_take(req, "throttle", &arg)) {
+        if (arg >= 0) { /* throttle=MS: tell the client when to retry (added: perfemu) */
+            char ms[32];
+            snprintf(ms, sizeof(ms), "%ld", arg);
+            emu_reply_header(req, "x-amz-retry-after", ms);
+        }
         if (query) {
             emu_reply_error(req, 400, "Throttling", "Rate exceeded");
         } else {

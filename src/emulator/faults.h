@@ -3,7 +3,8 @@
  *
  * Sources: the request header `x-emulator-fault: name[=arg][,name[=arg]...]` (deterministic)
  * and --fault-rate name=probability,... (random per request, RAND_bytes). Names used so far:
- *   throttle, http-500, http-503, timeout[=ms]   applied centrally by the router (faults.c)
+ *   throttle[=ms], http-500, http-503, timeout[=ms]   applied centrally by the router
+ *     (faults.c); throttle=ms also sends x-amz-retry-after: ms
  *   drop, stream-error[=n], slow[=ms], ...       taken by the handlers via emu_fault_take()
  */
 #ifndef BRK_EMULATOR_FAULTS_H

@@ -6,13 +6,16 @@
  * matching Allow is needed. Actions match case-insensitively, resources case-sensitively, with
  * '*' and '?' wildcards. Condition: operators AND, keys AND, values OR; "...IfExists" makes an
  * absent key match; negated operators match an absent key. Root is always allowed.
- * Pure functions on the document; emu_authorize() adds the principal's documents from the store.
+ * Pure functions on the document; emu_authorize() adds the principal's documents from the store
+ * and evaluates them in their parsed form, cached by exact content (never stale; bounded).
  */
+#include "core/alloc.h"
 #include "core/limits.h"
-#include "emu.h"
+#include "server.h"
 #include "store.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -361,15 +364,10 @@ bedrock_code emu_policy_validate(const char *doc, size_t len, char *msg, size_t 
     return rc;
 }
 
-bedrock_code emu_policy_eval(const char *doc, size_t len, const char *action,
-                             const char *resource, const struct emu_cond_kv *ctx, size_t n_ctx,
-                             int *decision)
+/* Decision of one loaded (validated) document: 1 allow, -1 explicit deny, 0 none. */
+static int eval_loaded(json_t *j, const char *action, const char *resource,
+                       const struct emu_cond_kv *ctx, size_t n_ctx)
 {
-    json_t *j = NULL;
-    bedrock_code rc = load(doc, len, &j, NULL, 0);
-    if (rc != BEDROCK_OK) {
-        return rc;
-    }
     int d = 0;
     json_t *sts = json_object_get(j, "Statement");
     size_t n = json_is_array(sts) ? json_array_size(sts) : 1;
@@ -379,14 +377,106 @@ bedrock_code emu_policy_eval(const char *doc, size_t len, const char *action,
             continue;
         }
         if (strcmp(json_string_value(json_object_get(st, "Effect")), "Deny") == 0) {
-            d = -1;
-            break;
+            return -1;
         }
         d = 1;
     }
+    return d;
+}
+
+bedrock_code emu_policy_eval(const char *doc, size_t len, const char *action,
+                             const char *resource, const struct emu_cond_kv *ctx, size_t n_ctx,
+                             int *decision)
+{
+    json_t *j = NULL;
+    bedrock_code rc = load(doc, len, &j, NULL, 0);
+    if (rc != BEDROCK_OK) {
+        return rc;
+    }
+    *decision = eval_loaded(j, action, resource, ctx, n_ctx);
     json_decref(j);
-    *decision = d;
     return BEDROCK_OK;
+}
+
+/* --- parsed documents, cached by content ---
+ * emu_authorize() runs on every request; the documents come from the store each time (so a
+ * changed policy takes effect at once) but are parsed and validated only the first time a
+ * given text is seen. Keyed by the exact bytes (hash, then length + memcmp), so a cached
+ * entry can never be stale. Two-way set associative, least recently used replaced; bounded. */
+#define PCACHE_SETS 32
+#define PCACHE_WAYS 2
+
+struct pcache_entry {
+    uint64_t hash;
+    size_t len;
+    char *doc;      /* NULL = empty way */
+    json_t *j;      /* NULL = the document does not validate (ignored, as before) */
+    unsigned long used;
+};
+static struct pcache_entry g_pcache[PCACHE_SETS][PCACHE_WAYS];
+static unsigned long g_pcache_clock;
+
+static uint64_t doc_hash(const char *doc, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (uint8_t)doc[i]) * 1099511628211ull;
+    }
+    return h;
+}
+
+static void pcache_drop(struct pcache_entry *e)
+{
+    brk_free(e->doc);
+    json_decref(e->j);
+    memset(e, 0, sizeof(*e));
+}
+
+void emu_policy_cache_clear(void)
+{
+    for (size_t s = 0; s < PCACHE_SETS; s++) {
+        for (size_t w = 0; w < PCACHE_WAYS; w++) {
+            pcache_drop(&g_pcache[s][w]);
+        }
+    }
+}
+
+/* The loaded document for doc, or NULL when it does not validate. *owned is set when the
+ * result is not cached (out of memory) and the caller must json_decref it. */
+static json_t *pcache_get(const char *doc, size_t len, bool *owned)
+{
+    uint64_t h = doc_hash(doc, len);
+    struct pcache_entry *set = g_pcache[h % PCACHE_SETS];
+    struct pcache_entry *victim = &set[0];
+    *owned = false;
+    for (size_t w = 0; w < PCACHE_WAYS; w++) {
+        struct pcache_entry *e = &set[w];
+        if (e->doc != NULL && e->hash == h && e->len == len && memcmp(e->doc, doc, len) == 0) {
+            e->used = ++g_pcache_clock;
+            return e->j;
+        }
+        if (e->doc == NULL || (victim->doc != NULL && e->used < victim->used)) {
+            victim = e;
+        }
+    }
+    json_t *j = NULL;
+    if (load(doc, len, &j, NULL, 0) != BEDROCK_OK) {
+        j = NULL;
+    }
+    char *copy = brk_malloc(len + 1);
+    if (copy == NULL) {
+        *owned = j != NULL;
+        return j;
+    }
+    memcpy(copy, doc, len);
+    copy[len] = '\0';
+    pcache_drop(victim);
+    victim->hash = h;
+    victim->len = len;
+    victim->doc = copy;
+    victim->j = j;
+    victim->used = ++g_pcache_clock;
+    return j;
 }
 
 struct auth_ctx {
@@ -399,9 +489,14 @@ struct auth_ctx {
 static bool eval_one(void *p, const char *doc, size_t len)
 {
     struct auth_ctx *a = p;
-    int d = 0;
-    if (emu_policy_eval(doc, len, a->action, a->resource, a->ctx, a->n_ctx, &d) != BEDROCK_OK) {
-        return true;
+    bool owned = false;
+    json_t *j = pcache_get(doc, len, &owned);
+    if (j == NULL) {
+        return true; /* a document that does not validate grants nothing */
+    }
+    int d = eval_loaded(j, a->action, a->resource, a->ctx, a->n_ctx);
+    if (owned) {
+        json_decref(j);
     }
     if (d < 0) {
         a->decision = -1;

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <openssl/rand.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -37,18 +38,41 @@ const char *emu_header(const struct emu_request *req, const char *name)
     return NULL;
 }
 
+/* Random bytes for request ids, drawn from RAND_bytes a pool at a time (one call per 256
+ * requests instead of one each). Single-threaded: only the event loop uses it. */
+static uint8_t g_id_pool[4096];
+static size_t g_id_left;
+
 static void new_request_id(char out[40])
 {
+    static const char HEX[] = "0123456789abcdef";
     uint8_t r[16];
-    if (RAND_bytes(r, sizeof(r)) != 1) {
-        memset(r, 0x42, sizeof(r));
+    if (g_id_left < sizeof(r)) {
+        if (RAND_bytes(g_id_pool, (int)sizeof(g_id_pool)) != 1) {
+            memset(g_id_pool, 0x42, sizeof(g_id_pool));
+        }
+        g_id_left = sizeof(g_id_pool);
     }
+    memcpy(r, g_id_pool + sizeof(g_id_pool) - g_id_left, sizeof(r));
+    g_id_left -= sizeof(r);
     r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);
     r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
-    snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-             r[13], r[14], r[15]);
+    size_t w = 0;
+    for (size_t i = 0; i < sizeof(r); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            out[w++] = '-';
+        }
+        out[w++] = HEX[r[i] >> 4];
+        out[w++] = HEX[r[i] & 15];
+    }
+    out[w] = '\0';
 }
+
+struct req_block {
+    struct emu_request req; /* first: emu_request_free() frees the block through it */
+    struct emu_req_priv priv;
+    struct brk_header headers[];
+};
 
 /* Split a request-target into path and query (absolute-form: drop scheme and authority). */
 static void split_uri(const char *uri, const char **path, size_t *plen, const char **query)
@@ -70,31 +94,35 @@ struct emu_request *emu_request_new(struct emu_server *s, const char *method, co
     const char *path, *query;
     size_t plen;
     split_uri(uri, &path, &plen, &query);
-    size_t total = plen + 1 + strlen(query) + 1;
+    size_t qlen = strlen(query);
+    size_t total = plen + 1 + qlen + 1;
     for (size_t i = 0; i < nh; i++) {
         total += h[i].name_len + 1 + h[i].value_len + 1;
     }
-    struct emu_request *req = brk_calloc(1, sizeof(*req));
-    struct emu_req_priv *p = brk_calloc(1, sizeof(*p));
-    char *arena = brk_malloc(total);
-    struct brk_header *hs = brk_calloc(nh + 1, sizeof(*hs));
-    uint8_t *b = brk_malloc(body_len + 1);
-    if (req == NULL || p == NULL || arena == NULL || hs == NULL || b == NULL) {
-        brk_free(req);
-        brk_free(p);
-        brk_free(arena);
-        brk_free(hs);
-        brk_free(b);
+    /* One allocation per request: the request, its private part, the header table, the body
+     * and the strings (freed as one in emu_request_free). */
+    size_t head = sizeof(struct req_block) + (nh + 1) * sizeof(struct brk_header);
+    if (body_len > SIZE_MAX / 2 || total > SIZE_MAX / 2 || nh > SIZE_MAX / 64) {
         return NULL;
     }
+    struct req_block *blk = brk_malloc(head + body_len + 1 + total);
+    if (blk == NULL) {
+        return NULL;
+    }
+    memset(blk, 0, head);
+    struct emu_request *req = &blk->req;
+    struct emu_req_priv *p = &blk->priv;
+    struct brk_header *hs = blk->headers;
+    uint8_t *b = (uint8_t *)blk + head;
+    char *arena = (char *)b + body_len + 1;
     char *w = arena;
     req->path = w;
     memcpy(w, path, plen);
     w[plen] = '\0';
     w += plen + 1;
     req->query = w;
-    memcpy(w, query, strlen(query) + 1);
-    w += strlen(query) + 1;
+    memcpy(w, query, qlen + 1);
+    w += qlen + 1;
     for (size_t i = 0; i < nh; i++) {
         memcpy(w, h[i].name, h[i].name_len);
         w[h[i].name_len] = '\0';
@@ -145,11 +173,7 @@ void emu_request_free(struct emu_request *req)
         event_free(p->timer);
     }
     emu_form_cleanup(&p->form);
-    brk_free(p->arena);
-    brk_free(p->body);
-    brk_free(p);
-    brk_free(req->headers);
-    brk_free(req);
+    brk_free(req); /* the whole req_block: private part, headers, body and strings too */
 }
 
 int emu_request_status(const struct emu_request *req)

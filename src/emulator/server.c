@@ -27,8 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#define EMU_LISTEN_BACKLOG 4096
 
 struct emu_server {
     struct emu_options opt;
@@ -103,7 +106,8 @@ static void on_request(struct evhttp_request *evreq, void *arg)
     for (struct evkeyval *kv = in->tqh_first; kv != NULL; kv = kv->next.tqe_next) {
         nh++;
     }
-    struct brk_header *hs = brk_calloc(nh + 1, sizeof(*hs));
+    struct brk_header small[48];
+    struct brk_header *hs = nh < 48 ? small : brk_calloc(nh + 1, sizeof(*hs));
     size_t i = 0;
     for (struct evkeyval *kv = in->tqh_first; hs != NULL && kv != NULL; kv = kv->next.tqe_next) {
         hs[i].name = kv->key;
@@ -121,7 +125,9 @@ static void on_request(struct evhttp_request *evreq, void *arg)
                    : emu_request_new(s, method, uri != NULL ? uri : "/", hs, nh,
                                      blen > s->opt.max_body_bytes ? NULL : bp,
                                      blen > s->opt.max_body_bytes ? 0 : blen);
-    brk_free(hs);
+    if (hs != small) {
+        brk_free(hs);
+    }
     if (req == NULL) {
         evhttp_send_error(evreq, 500, "out of memory");
         return;
@@ -207,6 +213,7 @@ void emu_server_free(struct emu_server *s)
         SSL_CTX_free(s->ssl);
     }
     emu_store_close(s->store);
+    emu_policy_cache_clear();
     if (s->base != NULL) {
         event_base_free(s->base);
     }
@@ -281,26 +288,30 @@ static int bind_listen(struct emu_server *s, char *url, size_t urllen)
 {
     char host[256] = "127.0.0.1";
     long port = 0;
-    const char *listen = s->opt.listen != NULL ? s->opt.listen : "127.0.0.1:0";
-    const char *colon = strrchr(listen, ':');
+    const char *spec = s->opt.listen != NULL ? s->opt.listen : "127.0.0.1:0";
+    const char *colon = strrchr(spec, ':');
     if (colon != NULL) {
-        snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+        snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
         port = strtol(colon + 1, NULL, 10);
     } else {
-        port = strtol(listen, NULL, 10);
+        port = strtol(spec, NULL, 10);
     }
     if (port < 0 || port > 65535) {
-        fprintf(stderr, "bedrock-emulator: bad --listen %s\n", listen);
+        fprintf(stderr, "bedrock-emulator: bad --listen %s\n", spec);
         return -1;
     }
     s->bound = evhttp_bind_socket_with_handle(s->http, host, (ev_uint16_t)port);
     if (s->bound == NULL) {
-        fprintf(stderr, "bedrock-emulator: cannot listen on %s\n", listen);
+        fprintf(stderr, "bedrock-emulator: cannot listen on %s\n", spec);
         return -1;
     }
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);
     evutil_socket_t fd = evhttp_bound_socket_get_fd(s->bound);
+    /* libevent listens with a backlog of 128: a burst of 1,000 connects would overflow it and
+     * stall clients in SYN retransmits. Listening again only raises the backlog (Linux; the
+     * kernel caps it at net.core.somaxconn). */
+    (void)listen(fd, EMU_LISTEN_BACKLOG);
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
         return -1;
     }
@@ -310,8 +321,20 @@ static int bind_listen(struct emu_server *s, char *url, size_t urllen)
     return 0;
 }
 
+/* One descriptor per connection: raise the soft open-files limit to the hard one so a few
+ * thousand concurrent streams are not refused at 1,024. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 int emu_server_run(struct emu_server *s)
 {
+    raise_nofile();
     s->http = evhttp_new(s->base);
     if (s->http == NULL) {
         return 1;

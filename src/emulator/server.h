@@ -58,6 +58,9 @@ void emu_route_protocol_only(struct emu_request *req);
 /* verify.c: authenticates the request; on failure replies and returns false. */
 bool emu_verify(struct emu_request *req);
 
+/* (added: perfemu) policy.c: free the parsed-document cache emu_authorize() keeps (at exit). */
+void emu_policy_cache_clear(void);
+
 /* verify.c / verify_bearer.c internals. */
 bool emu_verify_bearer(struct emu_request *req, const char *token);
 bool emu_verify_presigned_token(struct emu_request *req, const char *host, const char *query);

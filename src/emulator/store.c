@@ -5,8 +5,15 @@
  * Invariants: one connection, used only from the event loop thread. With a file: WAL and
  * synchronous=FULL so a change is durable before the reply that acknowledges it. AWS managed
  * policies are seeded at open (INSERT OR IGNORE), so IAM lists them like any other policy.
+ *
+ * Per-request path (perfemu): its statements are prepared once and reset after use; access
+ * keys, users with their policy documents, and model-access answers are cached in memory and
+ * valid only while the IAM generation is unchanged (an SQLite update hook bumps it on any row
+ * change in an IAM table, whoever wrote it), so the next request after an IAM write sees it.
+ * "Last used" updates are skipped when they would write identical values. In-memory stores
+ * batch usage records (one transaction per USAGE_BATCH) and flush before any read of them.
  */
-#include "store.h"
+#include "store_priv.h"
 
 #include "core/alloc.h"
 #include "emu.h"
@@ -16,9 +23,19 @@
 #include <stdio.h>
 #include <string.h>
 
-struct emu_store {
-    sqlite3 *db;
+static const char *const STMT_SQL[S_N] = {
+    "SELECT id,user,secret,status,session_token,created,expires FROM access_keys WHERE id=?",
+    "UPDATE access_keys SET last_used=?, last_service=?, last_region=? WHERE id=?",
+    "SELECT id, path FROM users WHERE name=?",
+    "SELECT v.document FROM attachments a JOIN policies p ON p.arn=a.arn "
+    "JOIN policy_versions v ON v.arn=p.arn AND v.version=p.default_version WHERE a.user=? "
+    "UNION ALL SELECT document FROM inline_policies WHERE user=?",
+    "SELECT COUNT(*) FROM model_denials WHERE model_id=?",
+    "INSERT INTO usage VALUES(?,?,?,?,?,?,?,?)",
+    "SELECT id,user,service_user_name,secret,status FROM service_creds "
+    "WHERE service_user_name=?",
 };
+
 
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, id TEXT UNIQUE, path TEXT,"
@@ -42,6 +59,33 @@ static const char SCHEMA[] =
     " input_tokens INTEGER, output_tokens INTEGER, latency_ms INTEGER, first_token_ms INTEGER,"
     " outcome INTEGER);"
     "CREATE INDEX IF NOT EXISTS usage_at ON usage(at);";
+
+/* Writes to these tables change who a key belongs to, its status, or what it may do. */
+static void on_update(void *arg, int op, const char *dbname, const char *table,
+                      sqlite3_int64 rowid)
+{
+    static const char *const IAM_TABLES[] = {"users", "policies", "policy_versions",
+                                             "attachments", "inline_policies", "access_keys",
+                                             "service_creds", "model_denials"};
+    struct emu_store *st = arg;
+    (void)op;
+    (void)dbname;
+    (void)rowid;
+    if (st->quiet) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof(IAM_TABLES) / sizeof(IAM_TABLES[0]); i++) {
+        if (strcmp(table, IAM_TABLES[i]) == 0) {
+            st->gen++;
+            return;
+        }
+    }
+}
+
+uint64_t emu_store_generation(const struct emu_store *st)
+{
+    return st->gen;
+}
 
 static void seed_aws_policies(struct emu_store *st)
 {
@@ -68,6 +112,7 @@ bedrock_code emu_store_open(const char *path, const char *account, struct emu_st
         return BEDROCK_E_NOMEM;
     }
     const char *file = path != NULL ? path : ":memory:";
+    st->in_memory = path == NULL;
     if (sqlite3_open(file, &st->db) != SQLITE_OK) {
         fprintf(stderr, "bedrock-emulator: cannot open state %s: %s\n", file,
                 sqlite3_errmsg(st->db));
@@ -75,6 +120,7 @@ bedrock_code emu_store_open(const char *path, const char *account, struct emu_st
         return BEDROCK_E_IO;
     }
     sqlite3_busy_timeout(st->db, 2000);
+    sqlite3_update_hook(st->db, on_update, st);
     const char *pragmas = path != NULL ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                        : "PRAGMA journal_mode=MEMORY;";
     char *err = NULL;
@@ -95,7 +141,16 @@ void emu_store_close(struct emu_store *st)
     if (st == NULL) {
         return;
     }
+    emu_store_usage_flush(st);
+    brk_free(st->pending);
+    for (size_t i = 0; i < USER_CACHE_N; i++) {
+        emu_store_user_slot_free(&st->users[i]);
+    }
+    for (int i = 0; i < S_N; i++) {
+        sqlite3_finalize(st->stmt[i]);
+    }
     sqlite3_close(st->db);
+    brk_wipe(st, sizeof(*st));
     brk_free(st);
 }
 
@@ -104,14 +159,8 @@ sqlite3 *emu_store_db(struct emu_store *st)
     return st->db;
 }
 
-static sqlite3_stmt *vprepare(struct emu_store *st, const char *sql, const char *types,
-                              va_list ap)
+static void vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
 {
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bedrock-emulator: SQL error: %s\n", sqlite3_errmsg(st->db));
-        return NULL;
-    }
     for (int i = 0; types != NULL && types[i] != '\0'; i++) {
         if (types[i] == 's') {
             const char *s = va_arg(ap, const char *);
@@ -126,7 +175,60 @@ static sqlite3_stmt *vprepare(struct emu_store *st, const char *sql, const char 
             sqlite3_bind_null(stmt, i + 1);
         }
     }
+}
+
+static sqlite3_stmt *vprepare(struct emu_store *st, const char *sql, const char *types,
+                              va_list ap)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedrock-emulator: SQL error: %s\n", sqlite3_errmsg(st->db));
+        return NULL;
+    }
+    vbind(stmt, types, ap);
     return stmt;
+}
+
+/* A cached statement for slot, bound; a fresh one when the cached one is in use (a callback
+ * re-entering the store). Give it back with release(). */
+sqlite3_stmt *emu_store_acquire(struct emu_store *st, enum stmt_slot slot, const char *types,
+                                ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    sqlite3_stmt *stmt = NULL;
+    if (st->stmt_busy[slot]) {
+        stmt = vprepare(st, STMT_SQL[slot], types, ap);
+        va_end(ap);
+        return stmt;
+    }
+    if (st->stmt[slot] == NULL &&
+        sqlite3_prepare_v3(st->db, STMT_SQL[slot], -1, SQLITE_PREPARE_PERSISTENT,
+                           &st->stmt[slot], NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedrock-emulator: SQL error: %s\n", sqlite3_errmsg(st->db));
+        st->stmt[slot] = NULL;
+        va_end(ap);
+        return NULL;
+    }
+    stmt = st->stmt[slot];
+    st->stmt_busy[slot] = true;
+    vbind(stmt, types, ap);
+    va_end(ap);
+    return stmt;
+}
+
+void emu_store_release(struct emu_store *st, enum stmt_slot slot, sqlite3_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return;
+    }
+    if (stmt != st->stmt[slot]) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    st->stmt_busy[slot] = false;
 }
 
 sqlite3_stmt *emu_store_prepare(struct emu_store *st, const char *sql, const char *types, ...)
@@ -209,59 +311,34 @@ void emu_store_random_secret(char *out, size_t len)
     OPENSSL_cleanse(rnd, sizeof(rnd));
 }
 
-static void col_copy(sqlite3_stmt *stmt, int col, char *out, size_t outlen)
+void emu_store_col_copy(sqlite3_stmt *stmt, int col, char *out, size_t outlen)
 {
     const unsigned char *v = sqlite3_column_text(stmt, col);
     snprintf(out, outlen, "%s", v != NULL ? (const char *)v : "");
 }
 
-bedrock_code emu_store_key_get(struct emu_store *st, const char *id, struct emu_key *out)
+uint32_t emu_store_hash(const char *s)
 {
-    sqlite3_stmt *stmt = emu_store_prepare(
-        st, "SELECT id,user,secret,status,session_token,created,expires FROM access_keys "
-            "WHERE id=?",
-        "s", id);
-    bedrock_code rc = BEDROCK_E_NOT_FOUND;
-    if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
-        col_copy(stmt, 0, out->id, sizeof(out->id));
-        col_copy(stmt, 1, out->user, sizeof(out->user));
-        col_copy(stmt, 2, out->secret, sizeof(out->secret));
-        col_copy(stmt, 3, out->status, sizeof(out->status));
-        col_copy(stmt, 4, out->session_token, sizeof(out->session_token));
-        out->created_s = (time_t)sqlite3_column_int64(stmt, 5);
-        out->expires_s = (time_t)sqlite3_column_int64(stmt, 6);
-        rc = BEDROCK_OK;
+    uint32_t h = 2166136261u;
+    for (; *s != '\0'; s++) {
+        h = (h ^ (uint8_t)*s) * 16777619u;
     }
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
-void emu_store_key_used(struct emu_store *st, const char *id, time_t now_s, const char *service,
-                        const char *region)
-{
-    (void)emu_store_exec(st,
-                         "UPDATE access_keys SET last_used=?, last_service=?, last_region=? "
-                         "WHERE id=?",
-                         "isss", (long long)now_s, service, region, id);
+    return h;
 }
 
 bedrock_code emu_store_ssc_find(struct emu_store *st, const char *svc_user, struct emu_ssc *out)
 {
-    sqlite3_stmt *stmt = emu_store_prepare(
-        st, "SELECT id,user,service_user_name,secret,status FROM service_creds "
-            "WHERE service_user_name=?",
-        "s", svc_user);
+    sqlite3_stmt *stmt = emu_store_acquire(st, S_SSC_FIND, "s", svc_user);
     bedrock_code rc = BEDROCK_E_NOT_FOUND;
     if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
-        col_copy(stmt, 0, out->id, sizeof(out->id));
-        col_copy(stmt, 1, out->user, sizeof(out->user));
-        col_copy(stmt, 2, out->service_user_name, sizeof(out->service_user_name));
-        col_copy(stmt, 3, out->secret, sizeof(out->secret));
-        col_copy(stmt, 4, out->status, sizeof(out->status));
+        emu_store_col_copy(stmt, 0, out->id, sizeof(out->id));
+        emu_store_col_copy(stmt, 1, out->user, sizeof(out->user));
+        emu_store_col_copy(stmt, 2, out->service_user_name, sizeof(out->service_user_name));
+        emu_store_col_copy(stmt, 3, out->secret, sizeof(out->secret));
+        emu_store_col_copy(stmt, 4, out->status, sizeof(out->status));
         rc = BEDROCK_OK;
     }
-    sqlite3_finalize(stmt);
+    emu_store_release(st, S_SSC_FIND, stmt);
     return rc;
 }
 
@@ -270,30 +347,14 @@ bedrock_code emu_store_user_id(struct emu_store *st, const char *name, char *id,
     sqlite3_stmt *stmt = emu_store_prepare(st, "SELECT id FROM users WHERE name=?", "s", name);
     bedrock_code rc = BEDROCK_E_NOT_FOUND;
     if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
-        col_copy(stmt, 0, id, idlen);
+        emu_store_col_copy(stmt, 0, id, idlen);
         rc = BEDROCK_OK;
     }
     sqlite3_finalize(stmt);
     return rc;
 }
 
-void emu_store_user_policies(struct emu_store *st, const char *user, emu_doc_fn *fn, void *ctx)
-{
-    sqlite3_stmt *stmt = emu_store_prepare(
-        st,
-        "SELECT v.document FROM attachments a JOIN policies p ON p.arn=a.arn "
-        "JOIN policy_versions v ON v.arn=p.arn AND v.version=p.default_version WHERE a.user=? "
-        "UNION ALL SELECT document FROM inline_policies WHERE user=?",
-        "ss", user, user);
-    while (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *doc = (const char *)sqlite3_column_text(stmt, 0);
-        if (doc != NULL && !fn(ctx, doc, (size_t)sqlite3_column_bytes(stmt, 0))) {
-            break;
-        }
-    }
-    sqlite3_finalize(stmt);
-}
-
+/* Read the user's documents into the slot; false (slot left without docs) on failure. */
 bedrock_code emu_store_kv_put(struct emu_store *st, const char *ns, const char *key,
                               const char *value)
 {
@@ -332,12 +393,6 @@ void emu_store_kv_each(struct emu_store *st, const char *ns, emu_kv_fn *fn, void
     sqlite3_finalize(stmt);
 }
 
-bool emu_store_model_denied(struct emu_store *st, const char *model_id)
-{
-    return emu_store_int(st, "SELECT COUNT(*) FROM model_denials WHERE model_id=?", "s",
-                         model_id) > 0;
-}
-
 void emu_store_model_set(struct emu_store *st, const char *model_id, bool granted)
 {
     if (granted) {
@@ -345,38 +400,6 @@ void emu_store_model_set(struct emu_store *st, const char *model_id, bool grante
     } else {
         (void)emu_store_exec(st, "INSERT OR IGNORE INTO model_denials VALUES(?)", "s", model_id);
     }
-}
-
-void emu_usage_record(struct emu_server *s, const struct emu_usage *u)
-{
-    (void)emu_store_exec(emu_server_store(s), "INSERT INTO usage VALUES(?,?,?,?,?,?,?,?)",
-                         "issiiiii", (long long)u->at_s, u->model_id, u->operation,
-                         (long long)u->input_tokens, (long long)u->output_tokens,
-                         (long long)u->latency_ms, (long long)u->first_token_ms,
-                         (long long)u->outcome);
-}
-
-void emu_usage_each(struct emu_server *s, time_t from_s, time_t to_s, emu_usage_fn *fn, void *ctx)
-{
-    sqlite3_stmt *stmt = emu_store_prepare(
-        emu_server_store(s),
-        "SELECT at,model_id,operation,input_tokens,output_tokens,latency_ms,first_token_ms,"
-        "outcome FROM usage WHERE at>=? AND at<? ORDER BY at",
-        "ii", (long long)from_s, (long long)to_s);
-    while (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
-        struct emu_usage u;
-        memset(&u, 0, sizeof(u));
-        u.at_s = (time_t)sqlite3_column_int64(stmt, 0);
-        col_copy(stmt, 1, u.model_id, sizeof(u.model_id));
-        col_copy(stmt, 2, u.operation, sizeof(u.operation));
-        u.input_tokens = (long)sqlite3_column_int64(stmt, 3);
-        u.output_tokens = (long)sqlite3_column_int64(stmt, 4);
-        u.latency_ms = (long)sqlite3_column_int64(stmt, 5);
-        u.first_token_ms = (long)sqlite3_column_int64(stmt, 6);
-        u.outcome = (int)sqlite3_column_int64(stmt, 7);
-        fn(ctx, &u);
-    }
-    sqlite3_finalize(stmt);
 }
 
 bool emu_model_access_granted(struct emu_server *s, const char *model_id)

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct emu_store;
@@ -64,6 +65,16 @@ BEDROCK_MUST_USE bedrock_code emu_store_ssc_find(struct emu_store *st, const cha
 /* IAM user lookup: id (AIDA...) by name; E_NOT_FOUND when absent. */
 BEDROCK_MUST_USE bedrock_code emu_store_user_id(struct emu_store *st, const char *name,
                                                 char *id, size_t idlen);
+
+/* (added: perfemu) IAM user by name: id and path ("/" style); E_NOT_FOUND when absent. */
+BEDROCK_MUST_USE bedrock_code emu_store_user_get(struct emu_store *st, const char *name,
+                                                 char *id, size_t idlen, char *path,
+                                                 size_t pathlen);
+/* (added: perfemu) Bumped by every write to an IAM table (users, policies, versions,
+ * attachments, inline policies, access keys, service credentials, model denials); in-memory
+ * caches of that state are valid only while it is unchanged. The last-used bookkeeping of
+ * emu_store_key_used() does not count as a change. */
+uint64_t emu_store_generation(const struct emu_store *st);
 
 /* Policy documents that apply to a user: attached managed (default version) + inline.
  * Calls fn for each; stops early when fn returns false. */

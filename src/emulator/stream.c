@@ -9,9 +9,13 @@
 #include "server.h"
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static void on_conn_close(struct evhttp_connection *c, void *arg)
 {
@@ -33,6 +37,19 @@ static void on_conn_close(struct evhttp_connection *c, void *arg)
     }
     if (detached) {
         evhttp_request_free(evreq);
+    }
+}
+
+/* Event-stream frames are small writes spaced by the pacing: without TCP_NODELAY Nagle would
+ * hold each one until the previous is acknowledged (up to the peer's delayed-ACK timer). */
+static void no_delay(struct emu_request *req)
+{
+    struct evhttp_connection *c = evhttp_request_get_connection(req->evreq);
+    struct bufferevent *bev = c != NULL ? evhttp_connection_get_bufferevent(c) : NULL;
+    evutil_socket_t fd = bev != NULL ? bufferevent_getfd(bev) : -1;
+    int one = 1;
+    if (fd >= 0) {
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
 }
 
@@ -59,6 +76,7 @@ void emu_stream_start(struct emu_request *req, const char *content_type)
     evhttp_add_header(out, "x-amzn-RequestId", req->request_id);
     evhttp_add_header(out, "Content-Type", content_type);
     evhttp_send_reply_start(req->evreq, 200, "OK");
+    no_delay(req);
     watch_close(req);
 }
 

@@ -242,22 +242,19 @@ static void principal_root(struct emu_request *req, const char *akid)
 bool emu_principal_user(struct emu_request *req, const char *user, const char *akid)
 {
     struct emu_principal *p = &req->principal;
-    sqlite3_stmt *st = emu_store_prepare(emu_server_store(req->server),
-                                         "SELECT id, path FROM users WHERE name=?", "s", user);
-    bool found = st != NULL && sqlite3_step(st) == SQLITE_ROW;
-    if (found) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        const char *path = (const char *)sqlite3_column_text(st, 1);
-        p->authenticated = true;
-        p->is_root = false;
-        snprintf(p->user_name, sizeof(p->user_name), "%s", user);
-        snprintf(p->user_id, sizeof(p->user_id), "%s", id != NULL ? id : "");
-        snprintf(p->arn, sizeof(p->arn), "arn:aws:iam::%s:user%s%s",
-                 emu_server_account(req->server), path != NULL ? path : "/", user);
-        snprintf(p->access_key_id, sizeof(p->access_key_id), "%s", akid);
+    char id[sizeof(p->user_id)], path[232];
+    if (emu_store_user_get(emu_server_store(req->server), user, id, sizeof(id), path,
+                           sizeof(path)) != BEDROCK_OK) {
+        return false;
     }
-    sqlite3_finalize(st);
-    return found;
+    p->authenticated = true;
+    p->is_root = false;
+    snprintf(p->user_name, sizeof(p->user_name), "%s", user);
+    snprintf(p->user_id, sizeof(p->user_id), "%s", id);
+    snprintf(p->arn, sizeof(p->arn), "arn:aws:iam::%s:user%s%s",
+             emu_server_account(req->server), path[0] != '\0' ? path : "/", user);
+    snprintf(p->access_key_id, sizeof(p->access_key_id), "%s", akid);
+    return true;
 }
 
 /* Find the secret for c->akid and fill the principal; replies on failure. */
