@@ -171,6 +171,9 @@ void emu_svc_sts(struct emu_request *req);        /* svc_sts.c */
 void emu_svc_iam(struct emu_request *req);        /* svc_iam.c */
 void emu_svc_bedrock(struct emu_request *req);    /* svc_bedrock.c: control plane */
 void emu_svc_runtime(struct emu_request *req);    /* svc_runtime.c */
+/* A central fault answered a runtime call: count it in CloudWatch as the service would
+ * (outcome 1 throttled, 3 server error). No-op for other paths or unknown models. */
+void emu_runtime_record_fault(struct emu_request *req, int outcome);
 void emu_svc_cloudwatch(struct emu_request *req); /* svc_cloudwatch.c: json, query, cbor */
 void emu_svc_budgets(struct emu_request *req);    /* svc_budgets.c */
 void emu_svc_admin(struct emu_request *req);      /* emulator-only admin (root only) */

@@ -97,6 +97,11 @@ bool emu_fault_take(struct emu_request *req, const char *name, long *arg)
     return false;
 }
 
+static bool is_runtime(const struct emu_request *req)
+{
+    return strcmp(req->service, "bedrock") == 0 && strncmp(req->path, "/model/", 7) == 0;
+}
+
 bool emu_faults_apply(struct emu_request *req)
 {
     bool query = req->protocol == EMU_PROTO_QUERY;
@@ -113,17 +118,26 @@ bool emu_faults_apply(struct emu_request *req)
             emu_reply_error(req, 429, "ThrottlingException",
                             "Too many requests, please wait before trying again.");
         }
+        if (is_runtime(req)) {
+            emu_runtime_record_fault(req, 1);
+        }
         return true;
     }
     if (emu_fault_take(req, "http-500", &arg)) {
         emu_reply_error(req, 500, query ? "InternalFailure" : "InternalServerException",
                         "The request processing has failed because of an unknown error, "
                         "exception or failure.");
+        if (is_runtime(req)) {
+            emu_runtime_record_fault(req, 3);
+        }
         return true;
     }
     if (emu_fault_take(req, "http-503", &arg)) {
         emu_reply_error(req, 503, query ? "ServiceUnavailable" : "ServiceUnavailableException",
                         "Service is temporarily unavailable. Try again later.");
+        if (is_runtime(req)) {
+            emu_runtime_record_fault(req, 3);
+        }
         return true;
     }
     if (emu_fault_take(req, "timeout", &arg)) {

@@ -255,6 +255,16 @@ static bool resolve(struct emu_request *req, struct rt_call *c, const char *iden
     return m != NULL;
 }
 
+void emu_runtime_record_fault(struct emu_request *req, int outcome)
+{
+    char ident[RT_IDENT_MAX];
+    struct rt_call c;
+    memset(&c, 0, sizeof(c));
+    if (parse_path(req->path, &c.op, ident, sizeof(ident)) && resolve(req, &c, ident)) {
+        rt_record(req, &c, 0, 0, 0, -1, outcome);
+    }
+}
+
 void emu_svc_runtime(struct emu_request *req)
 {
     static char ident[RT_IDENT_MAX]; /* single-threaded event loop */

@@ -263,6 +263,10 @@ static bool resolve_key(struct emu_request *req, const struct claim *c, char *se
 {
     const struct emu_options *o = emu_server_options(req->server);
     if (strcmp(c->akid, o->root_access_key_id) == 0) {
+        if (c->token[0] != '\0') {
+            /* a session token with a long-term key: AWS rejects the token as invalid */
+            return fail_unknown_key(req);
+        }
         snprintf(secret, secretlen, "%s", o->root_secret_access_key);
         principal_root(req, c->akid);
         return true;
@@ -273,7 +277,9 @@ static bool resolve_key(struct emu_request *req, const struct claim *c, char *se
         return fail_unknown_key(req);
     }
     bool ok = true;
-    if (k.session_token[0] != '\0') {
+    if (k.session_token[0] == '\0' && c->token[0] != '\0') {
+        ok = fail_unknown_key(req); /* long-term key sent with a session token */
+    } else if (k.session_token[0] != '\0') {
         size_t tl = strlen(k.session_token);
         if (strlen(c->token) != tl || CRYPTO_memcmp(c->token, k.session_token, tl) != 0) {
             ok = fail_unknown_key(req);

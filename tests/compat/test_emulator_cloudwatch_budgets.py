@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator import Emulator  # noqa: E402
 
+import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 from botocore.auth import SigV4Auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
@@ -164,6 +165,19 @@ def make_traffic(emu):
             pass
     except botocore.exceptions.EventStreamError as e:
         assert e.response["Error"]["Code"] == "throttlingException"
+    # a throttle and a 503 answered before the model runs (the router's faults) count too
+    for value, want in (("throttle", "ThrottlingException"),
+                        ("http-503", "ServiceUnavailableException")):
+        rt3 = emu.client("bedrock-runtime", config=botocore.config.Config(
+            retries={"total_max_attempts": 1, "mode": "standard"}))
+        rt3.meta.events.register("before-sign.bedrock-runtime.*",
+                                 lambda request, v=value, **kw:
+                                 request.headers.__setitem__("x-emulator-fault", v))
+        try:
+            rt3.invoke_model(modelId=GUIDE_MODEL, body=anthropic_body("x"))
+            raise AssertionError("fault not injected")
+        except botocore.exceptions.ClientError as e:
+            assert e.response["Error"]["Code"] == want, e.response
     return {"Invocations": len(ins), "InputTokenCount": sum(ins),
             "OutputTokenCount": sum(outs), "latencies": lat}
 
@@ -187,7 +201,8 @@ def check_boto3(emu, exp):
         assert dp["SampleCount"] == exp["Invocations"]
         assert dp["Unit"] == "Count"
         assert r["Label"] == metric
-    for metric, want in (("InvocationThrottles", 1), ("InvocationClientErrors", 1)):
+    for metric, want in (("InvocationThrottles", 2), ("InvocationClientErrors", 1),
+                         ("InvocationServerErrors", 1)):
         r = cw.get_metric_statistics(Namespace=NS, MetricName=metric, Dimensions=dims,
                                      StartTime=start, EndTime=end, Period=7200,
                                      Statistics=["Sum"])

@@ -80,6 +80,10 @@ class EmulatorIamSts(unittest.TestCase):
         bad = self.emu.client("sts", key=c["AccessKeyId"], secret=c["SecretAccessKey"],
                               token="wrong")
         self.assertEqual(code(self.err(bad.get_caller_identity)), "InvalidClientTokenId")
+        # a session token sent with a long-term key (a user's, or the root's) is refused
+        for k, s in ((key, secret), (self.emu.root_key, self.emu.root_secret)):
+            lt = self.emu.client("sts", key=k, secret=s, token=c["SessionToken"])
+            self.assertEqual(code(self.err(lt.get_caller_identity)), "InvalidClientTokenId")
         # a clock 15+ minutes ahead is refused (ExpiredToken itself needs a 15-minute wait)
         later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=960)
         e = self._with_clock(later, s2.get_caller_identity)
