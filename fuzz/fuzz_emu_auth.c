@@ -4,10 +4,9 @@
  * parser, the form/query decoder, presigned-query and Bearer verification via a sockets-free
  * request to the router. Invariant: no crash, no leak.
  */
+#include "crypto/sigv4.h"
 #include "emulator/form.h"
 #include "emulator/server.h"
-
-#include "crypto/sigv4.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -71,18 +70,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char uri[8192];
     snprintf(uri, sizeof(uri), "/?%s", query);
     struct brk_header h[4] = {
-        {"Host", 4, "127.0.0.1:1", 11},
-        {"Authorization", 13, auth, strlen(auth)},
-        {"X-Amz-Date", 10, date, strlen(date)},
-        {"Content-Type", 12, "application/x-www-form-urlencoded", 33},
+        { "Host", 4, "127.0.0.1:1", 11 },
+        { "Authorization", 13, auth, strlen(auth) },
+        { "X-Amz-Date", 10, date, strlen(date) },
+        { "Content-Type", 12, "application/x-www-form-urlencoded", 33 },
     };
     size_t nh = auth[0] != '\0' ? 4 : 1;
     if (nh == 1) {
         h[1] = h[3];
         nh = 2;
     }
-    struct emu_request *req = emu_request_new(server(), "POST", uri, h, nh,
-                                              (const uint8_t *)body, strlen(body));
+    struct emu_request *req =
+        emu_request_new(server(), "POST", uri, h, nh, (const uint8_t *)body, strlen(body));
     if (req != NULL) {
         emu_request_dispatch(req);
     }

@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const kinds[] = {"anthropic", "nova", "titan", "llama", "cohere",
-                                        "mistral", "titan-embed"};
+    static const char *const kinds[] = { "anthropic", "nova",    "titan",      "llama",
+                                         "cohere",    "mistral", "titan-embed" };
     if (size < 1) {
         return 0;
     }

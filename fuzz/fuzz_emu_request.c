@@ -4,9 +4,8 @@
  * sockets. One in-memory server is built once and reused (kept reachable: not a leak).
  * Invariant: no crash, no leak, every request gets exactly one status.
  */
-#include "emulator/server.h"
-
 #include "core/alloc.h"
+#include "emulator/server.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     char msg[256];
     bedrock_code v = emu_policy_validate(doc, doclen, msg, sizeof(msg));
-    struct emu_cond_kv ctx[2] = {{"aws:RequestedRegion", "eu-central-1"},
-                                 {"bedrock:InferenceProfileArn", resource}};
+    struct emu_cond_kv ctx[2] = { { "aws:RequestedRegion", "eu-central-1" },
+                                  { "bedrock:InferenceProfileArn", resource } };
     int d = 7;
     bedrock_code e = emu_policy_eval(doc, doclen, action, resource, ctx, 2, &d);
     if (v == BEDROCK_OK && (e != BEDROCK_OK || d < -1 || d > 1)) {

@@ -8,9 +8,8 @@
  * "did you mean" hint when an option name is close to a known one); values are pointers into
  * argv, never copies.
  */
-#include "cli.h"
-
 #include "../core/alloc.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,23 +19,24 @@
 /* The global options, accepted by every command (fields of struct brk_cli_globals). */
 #define G(f) offsetof(struct brk_cli_globals, f)
 const struct brk_opt brk_cli_global_opts[] = {
-    {"--profile", 0, BRK_OPT_KIND_STR, G(profile), "NAME", "use this profile from ~/.aws/config"},
-    {"--region", 0, BRK_OPT_KIND_STR, G(region), "REGION", "AWS region (e.g. eu-central-1)"},
-    {"--endpoint-url", 0, BRK_OPT_KIND_STR, G(endpoint_url), "URL",
-     "send every request to this URL"},
-    {"--output", 'o', BRK_OPT_KIND_STR, G(output), "FMT", "json | text | table"},
-    {"--debug", 0, BRK_OPT_KIND_FLAG, G(debug), NULL,
-     "log credential source, endpoints, canonical requests (never secrets) to stderr"},
-    {"--no-color", 0, BRK_OPT_KIND_FLAG, G(no_color), NULL, "no colours (also NO_COLOR=1)"},
-    {"--env-file", 0, BRK_OPT_KIND_STR, G(env_file), "FILE", "read AWS_* settings from this .env"},
-    {"--read-timeout", 0, BRK_OPT_KIND_LONG, G(read_timeout), "SEC",
-     "max idle seconds while reading (0 = none)"},
-    {"--connect-timeout", 0, BRK_OPT_KIND_LONG, G(connect_timeout), "SEC",
-     "max seconds to connect"},
-    {"--max-attempts", 0, BRK_OPT_KIND_LONG, G(max_attempts), "N",
-     "attempts per request incl. retries"},
-    {"--version", 0, BRK_OPT_KIND_FLAG, G(version), NULL, "print versions and exit"},
-    {"--help", 'h', BRK_OPT_KIND_FLAG, G(help), NULL, "show help"},
+    { "--profile", 0, BRK_OPT_KIND_STR, G(profile), "NAME", "use this profile from ~/.aws/config" },
+    { "--region", 0, BRK_OPT_KIND_STR, G(region), "REGION", "AWS region (e.g. eu-central-1)" },
+    { "--endpoint-url", 0, BRK_OPT_KIND_STR, G(endpoint_url), "URL",
+      "send every request to this URL" },
+    { "--output", 'o', BRK_OPT_KIND_STR, G(output), "FMT", "json | text | table" },
+    { "--debug", 0, BRK_OPT_KIND_FLAG, G(debug), NULL,
+      "log credential source, endpoints, canonical requests (never secrets) to stderr" },
+    { "--no-color", 0, BRK_OPT_KIND_FLAG, G(no_color), NULL, "no colours (also NO_COLOR=1)" },
+    { "--env-file", 0, BRK_OPT_KIND_STR, G(env_file), "FILE",
+      "read AWS_* settings from this .env" },
+    { "--read-timeout", 0, BRK_OPT_KIND_LONG, G(read_timeout), "SEC",
+      "max idle seconds while reading (0 = none)" },
+    { "--connect-timeout", 0, BRK_OPT_KIND_LONG, G(connect_timeout), "SEC",
+      "max seconds to connect" },
+    { "--max-attempts", 0, BRK_OPT_KIND_LONG, G(max_attempts), "N",
+      "attempts per request incl. retries" },
+    { "--version", 0, BRK_OPT_KIND_FLAG, G(version), NULL, "print versions and exit" },
+    { "--help", 'h', BRK_OPT_KIND_FLAG, G(help), NULL, "show help" },
     BRK_OPT_END,
 };
 #undef G
@@ -134,9 +134,9 @@ static const struct brk_opt *find_opt(const struct brk_args_spec *spec, const ch
 {
     for (size_t t = 0; t < spec->n_tables; t++) {
         for (const struct brk_opt *o = spec->tables[t]; o->name != NULL; o++) {
-            bool hit = is_short ? (o->short_name != 0 && name_len == 1 && name[0] == o->short_name)
-                                : (strlen(o->name) == name_len &&
-                                   strncmp(o->name, name, name_len) == 0);
+            bool hit = is_short
+                           ? (o->short_name != 0 && name_len == 1 && name[0] == o->short_name)
+                           : (strlen(o->name) == name_len && strncmp(o->name, name, name_len) == 0);
             if (hit) {
                 *table = t;
                 return o;
@@ -212,8 +212,8 @@ static bedrock_code store(const struct brk_opt *o, void *dest, const char *value
 }
 
 /* One option argument at argv[*i]; may consume the next element as its value. */
-static bedrock_code parse_option(const struct brk_args_spec *spec, int argc, const char *const *argv, int *i,
-                                 struct bedrock_error *err)
+static bedrock_code parse_option(const struct brk_args_spec *spec, int argc,
+                                 const char *const *argv, int *i, struct bedrock_error *err)
 {
     const char *arg = argv[*i];
     bool is_short = arg[1] != '-';
@@ -254,7 +254,7 @@ static bool is_option(const char *a)
 bedrock_code brk_args_parse(const struct brk_args_spec *spec, int argc, const char *const *argv,
                             struct brk_args *out, struct bedrock_error *err)
 {
-    struct brk_args res = {NULL, 0, argc};
+    struct brk_args res = { NULL, 0, argc };
     bedrock_code rc = BEDROCK_OK;
     bool only_pos = false;
     if (argc > 0) {

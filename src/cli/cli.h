@@ -58,18 +58,19 @@
 
 #include <bedrock/bedrock.h>
 #include <bedrock/client.h>
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 /* The command table: one X(name) per command, defined as brk_cmd_<name> in cmd_<name>.c. */
-#define BRK_CLI_COMMANDS(X)                                                                      \
-    X(whoami)                                                                                    \
-    X(sign)                                                                                      \
-    X(models)                                                                                    \
-    X(invoke)                                                                                    \
-    X(chat)                                                                                      \
+#define BRK_CLI_COMMANDS(X) \
+    X(whoami)               \
+    X(sign)                 \
+    X(models)               \
+    X(invoke)               \
+    X(chat)                 \
     X(version)
 
 /* ---- option tables (args.c) ---- */
@@ -94,21 +95,38 @@ struct brk_strlist {
 };
 
 struct brk_opt {
-    const char *name;    /* "--model" */
-    char short_name;     /* 'h' or 0 */
+    const char *name; /* "--model" */
+    char short_name;  /* 'h' or 0 */
     enum brk_opt_kind kind;
     size_t offset;       /* offsetof(options struct, field) */
     const char *metavar; /* "ID"; NULL for flags */
     const char *help;
 };
 
-#define BRK_OPT_FLAG(T, f, name, help) {name, 0, BRK_OPT_KIND_FLAG, offsetof(T, f), NULL, help}
-#define BRK_OPT_STR(T, f, name, mv, help) {name, 0, BRK_OPT_KIND_STR, offsetof(T, f), mv, help}
-#define BRK_OPT_LONG(T, f, name, mv, help) {name, 0, BRK_OPT_KIND_LONG, offsetof(T, f), mv, help}
-#define BRK_OPT_DOUBLE(T, f, name, mv, help)                                                     \
-    {name, 0, BRK_OPT_KIND_DOUBLE, offsetof(T, f), mv, help}
-#define BRK_OPT_LIST(T, f, name, mv, help) {name, 0, BRK_OPT_KIND_LIST, offsetof(T, f), mv, help}
-#define BRK_OPT_END {NULL, 0, BRK_OPT_KIND_FLAG, 0, NULL, NULL}
+#define BRK_OPT_FLAG(T, f, name, help)                         \
+    {                                                          \
+        name, 0, BRK_OPT_KIND_FLAG, offsetof(T, f), NULL, help \
+    }
+#define BRK_OPT_STR(T, f, name, mv, help)                   \
+    {                                                       \
+        name, 0, BRK_OPT_KIND_STR, offsetof(T, f), mv, help \
+    }
+#define BRK_OPT_LONG(T, f, name, mv, help)                   \
+    {                                                        \
+        name, 0, BRK_OPT_KIND_LONG, offsetof(T, f), mv, help \
+    }
+#define BRK_OPT_DOUBLE(T, f, name, mv, help)                   \
+    {                                                          \
+        name, 0, BRK_OPT_KIND_DOUBLE, offsetof(T, f), mv, help \
+    }
+#define BRK_OPT_LIST(T, f, name, mv, help)                   \
+    {                                                        \
+        name, 0, BRK_OPT_KIND_LIST, offsetof(T, f), mv, help \
+    }
+#define BRK_OPT_END                               \
+    {                                             \
+        NULL, 0, BRK_OPT_KIND_FLAG, 0, NULL, NULL \
+    }
 
 #define BRK_ARGS_MAX_TABLES 3
 
@@ -141,11 +159,7 @@ BEDROCK_MUST_USE bedrock_code brk_parse_double(const char *s, double *out);
 
 /* ---- the CLI context ---- */
 
-enum brk_out_fmt {
-    BRK_OUT_JSON = 0,
-    BRK_OUT_TEXT,
-    BRK_OUT_TABLE
-};
+enum brk_out_fmt { BRK_OUT_JSON = 0, BRK_OUT_TEXT, BRK_OUT_TABLE };
 
 struct brk_cli_globals {
     const char *profile;

@@ -3,9 +3,8 @@
  * Amazon Bedrock with an ACTUAL notification at --threshold percent to --email subscribers.
  * Invariant: the account id comes from GetCallerIdentity (Budgets needs it in every call).
  */
-#include "guide_policy.h"
-
 #include "../services/budgets/budgets.h"
+#include "guide_policy.h"
 
 #include <string.h>
 
@@ -24,7 +23,7 @@ static const struct brk_opt create_opts[] = {
                    "notify when actual spend passes this share of the limit (default 80)"),
     BRK_OPT_END,
 };
-static const struct brk_opt no_opts[] = {BRK_OPT_END};
+static const struct brk_opt no_opts[] = { BRK_OPT_END };
 
 static int call(struct brk_cli *cli, const char *op, json_t *body, json_t **out)
 {
@@ -60,15 +59,19 @@ static int run_create(struct brk_cli *cli, void *opts, int argc, const char *con
     if (st != 0) {
         return st;
     }
-    struct brk_budget_spec s = {acct, o->name != NULL ? o->name : "bedrock-monthly", o->limit,
-                                o->threshold.set ? o->threshold.d : 80.0, o->emails.items,
-                                o->emails.n};
+    struct brk_budget_spec s = { acct,
+                                 o->name != NULL ? o->name : "bedrock-monthly",
+                                 o->limit,
+                                 o->threshold.set ? o->threshold.d : 80.0,
+                                 o->emails.items,
+                                 o->emails.n };
     json_t *out = NULL;
     st = call(cli, "CreateBudget", brk_budget_create_request(&s), &out);
     json_decref(out);
     if (st == 0) {
-        fprintf(cli->out, "created budget %s: %s USD a month for Amazon Bedrock, notify at "
-                          "%.0f%% of actual spend (%zu subscriber(s))\n",
+        fprintf(cli->out,
+                "created budget %s: %s USD a month for Amazon Bedrock, notify at "
+                "%.0f%% of actual spend (%zu subscriber(s))\n",
                 s.name, s.limit_usd, s.threshold_percent, s.n_emails);
     }
     return st;
@@ -89,7 +92,8 @@ static int run_list(struct brk_cli *cli, void *opts, int argc, const char *const
         json_t *rows = json_array();
         size_t i;
         json_t *b;
-        json_array_foreach(json_object_get(out, "Budgets"), i, b) {
+        json_array_foreach(json_object_get(out, "Budgets"), i, b)
+        {
             json_t *lim = json_object_get(b, "BudgetLimit");
             json_array_append_new(rows, json_pack("{s:O?,s:O?,s:O?,s:O?}", "BudgetName",
                                                   json_object_get(b, "BudgetName"), "Limit",
@@ -112,8 +116,8 @@ static int run_delete(struct brk_cli *cli, void *opts, int argc, const char *con
     int st = account(cli, acct, sizeof(acct));
     json_t *out = NULL;
     if (st == 0) {
-        st = call(cli, "DeleteBudget", json_pack("{ssss}", "AccountId", acct, "BudgetName",
-                                                 argv[0]), &out);
+        st = call(cli, "DeleteBudget",
+                  json_pack("{ssss}", "AccountId", acct, "BudgetName", argv[0]), &out);
     }
     json_decref(out);
     if (st == 0) {
@@ -123,15 +127,31 @@ static int run_delete(struct brk_cli *cli, void *opts, int argc, const char *con
 }
 
 static const struct brk_cli_command budget_subs[] = {
-    {.name = "create", .summary = "monthly Bedrock cost budget with an email alert",
-     .usage = "--limit USD [--name N] [--email ADDR]... [--threshold PERCENT]",
-     .opts = create_opts, .opts_size = sizeof(struct budget_opts), .min_args = 0,
-     .max_args = 0, .run = run_create},
-    {.name = "list", .summary = "the account's budgets", .usage = "", .opts = no_opts,
-     .opts_size = sizeof(struct budget_opts), .min_args = 0, .max_args = 0, .run = run_list},
-    {.name = "delete", .summary = "delete a budget", .usage = "NAME", .opts = no_opts,
-     .opts_size = sizeof(struct budget_opts), .min_args = 1, .max_args = 1, .run = run_delete},
-    {.name = NULL},
+    { .name = "create",
+      .summary = "monthly Bedrock cost budget with an email alert",
+      .usage = "--limit USD [--name N] [--email ADDR]... [--threshold PERCENT]",
+      .opts = create_opts,
+      .opts_size = sizeof(struct budget_opts),
+      .min_args = 0,
+      .max_args = 0,
+      .run = run_create },
+    { .name = "list",
+      .summary = "the account's budgets",
+      .usage = "",
+      .opts = no_opts,
+      .opts_size = sizeof(struct budget_opts),
+      .min_args = 0,
+      .max_args = 0,
+      .run = run_list },
+    { .name = "delete",
+      .summary = "delete a budget",
+      .usage = "NAME",
+      .opts = no_opts,
+      .opts_size = sizeof(struct budget_opts),
+      .min_args = 1,
+      .max_args = 1,
+      .run = run_delete },
+    { .name = NULL },
 };
 
 const struct brk_cli_command brk_cmd_budget = {

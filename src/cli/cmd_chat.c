@@ -8,13 +8,13 @@
  * Invariant: the history owns every string (user lines and collected replies) until the end;
  * --usage writes tokens and latency to stderr, never to the reply stream.
  */
-#include "cli.h"
-
 #include "../core/alloc.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
+#include "cli.h"
 
 #include <bedrock/runtime.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -108,14 +108,12 @@ static char *anthropic_body(const struct chat *c)
 {
     json_t *msgs = json_array();
     for (size_t i = 0; msgs != NULL && i < c->n; i++) {
-        json_array_append_new(msgs,
-                              json_pack("{s:s,s:[{s:s,s:s}]}", "role", c->msgs[i].role,
-                                        "content", "type", "text", "text", c->msgs[i].text));
+        json_array_append_new(msgs, json_pack("{s:s,s:[{s:s,s:s}]}", "role", c->msgs[i].role,
+                                              "content", "type", "text", "text", c->msgs[i].text));
     }
-    json_t *v = json_pack("{s:s,s:I,s:o}", "anthropic_version", "bedrock-2023-05-31",
-                          "max_tokens",
-                          (json_int_t)(c->o->max_tokens.set ? c->o->max_tokens.l : 1024),
-                          "messages", msgs);
+    json_t *v =
+        json_pack("{s:s,s:I,s:o}", "anthropic_version", "bedrock-2023-05-31", "max_tokens",
+                  (json_int_t)(c->o->max_tokens.set ? c->o->max_tokens.l : 1024), "messages", msgs);
     if (v != NULL && c->o->system != NULL) {
         json_object_set_new(v, "system", json_string(c->o->system));
     }
@@ -129,8 +127,9 @@ static char *anthropic_body(const struct chat *c)
 
 static void print_usage(const struct chat *c, const struct bedrock_usage *u)
 {
-    fprintf(c->cli->err, "[%s: input %ld tokens, output %ld tokens, latency %ld ms, "
-                         "first token %ld ms, total %ld ms%s%s]\n",
+    fprintf(c->cli->err,
+            "[%s: input %ld tokens, output %ld tokens, latency %ld ms, "
+            "first token %ld ms, total %ld ms%s%s]\n",
             c->model, u->input_tokens, u->output_tokens, u->latency_ms,
             u->first_byte_ms >= 0 ? u->first_byte_ms : c->first_ms, ms_since(&c->start),
             u->stop_reason[0] ? ", stop " : "", u->stop_reason);
@@ -152,14 +151,17 @@ static bedrock_code turn(struct chat *c, struct bedrock_error *err)
             bedrock_error_set(err, BEDROCK_E_NOMEM, "out of memory");
             return BEDROCK_E_NOMEM;
         }
-        struct bedrock_invoke_request req = {c->model, body, strlen(body), NULL, NULL};
+        struct bedrock_invoke_request req = { c->model, body, strlen(body), NULL, NULL };
         rc = bedrock_runtime_invoke_stream(c->client, &req, on_delta, c, &u, err);
         free(body);
     } else {
-        struct bedrock_converse_request req = {
-            c->model, c->o->system, c->msgs, c->n,
-            c->o->max_tokens.set ? (int)c->o->max_tokens.l : 0,
-            c->o->temperature.set ? c->o->temperature.d : -1.0, NULL};
+        struct bedrock_converse_request req = { c->model,
+                                                c->o->system,
+                                                c->msgs,
+                                                c->n,
+                                                c->o->max_tokens.set ? (int)c->o->max_tokens.l : 0,
+                                                c->o->temperature.set ? c->o->temperature.d : -1.0,
+                                                NULL };
         rc = bedrock_runtime_converse_stream(c->client, &req, on_delta, c, &u, err);
     }
     if (c->reply.len > 0 && c->reply.data[c->reply.len - 1] != '\n') {
@@ -180,7 +182,7 @@ static bedrock_code turn(struct chat *c, struct bedrock_error *err)
         return BEDROCK_E_NOMEM;
     }
     c->owned[c->n] = text;
-    c->msgs[c->n++] = (struct bedrock_message){"assistant", text};
+    c->msgs[c->n++] = (struct bedrock_message){ "assistant", text };
     return BEDROCK_OK;
 }
 
@@ -191,7 +193,7 @@ static bedrock_code add_user(struct chat *c, char *text)
         return BEDROCK_E_LIMIT;
     }
     c->owned[c->n] = text;
-    c->msgs[c->n++] = (struct bedrock_message){"user", text};
+    c->msgs[c->n++] = (struct bedrock_message){ "user", text };
     return BEDROCK_OK;
 }
 

@@ -4,15 +4,15 @@
  * with the fix in one sentence. Exit 0 only when every required check passes.
  * Invariant: only the credentials' source and key id prefix are shown, never a secret.
  */
-#include "guide_policy.h"
-#include "guide_setup.h"
-
 #include "../credentials/config.h"
 #include "../services/call.h"
 #include "../services/iam/iam.h"
+#include "guide_policy.h"
+#include "guide_setup.h"
 
 #include <bedrock/control.h>
 #include <bedrock/runtime.h>
+
 #include <string.h>
 #include <time.h>
 
@@ -36,9 +36,9 @@ static void result(struct doc_ctx *d, int required, const char *state, const cha
         d->ok = false;
     }
     if (d->report != NULL) {
-        json_array_append_new(d->report, json_pack("{sssssssb}", "Check", what, "Status", state,
-                                                   "Fix", fix != NULL ? fix : "", "Required",
-                                                   required != 0));
+        json_array_append_new(d->report,
+                              json_pack("{sssssssb}", "Check", what, "Status", state, "Fix",
+                                        fix != NULL ? fix : "", "Required", required != 0));
     }
     if (d->quiet) {
         return;
@@ -68,17 +68,19 @@ static void check_creds(struct doc_ctx *d)
     result(d, REQ, "ok", what, NULL);
     snprintf(d->key_id, sizeof(d->key_id), "%s",
              cr->access_key_id != NULL ? cr->access_key_id : "");
-    bool prefix = cr->access_key_id != NULL && strlen(cr->access_key_id) >= 16 &&
-                  (strncmp(cr->access_key_id, "AKIA", 4) == 0 ||
-                   strncmp(cr->access_key_id, "ASIA", 4) == 0);
+    bool prefix =
+        cr->access_key_id != NULL && strlen(cr->access_key_id) >= 16 &&
+        (strncmp(cr->access_key_id, "AKIA", 4) == 0 || strncmp(cr->access_key_id, "ASIA", 4) == 0);
     if (cr->bearer_token != NULL && cr->access_key_id == NULL) {
         result(d, REQ, "ok", "credentials well-formed (Bedrock API key)", NULL);
     } else if (brk_credentials_has_whitespace(cr)) {
         result(d, REQ, "failed", "credentials well-formed: a stray space or newline",
                "remove the spaces, tabs or line breaks pasted in with the key");
     } else if (!prefix) {
-        result(d, REQ, "failed", "credentials well-formed: the key id does not start with "
-                                 "AKIA or ASIA", "copy the Access Key ID again from IAM");
+        result(d, REQ, "failed",
+               "credentials well-formed: the key id does not start with "
+               "AKIA or ASIA",
+               "copy the Access Key ID again from IAM");
     } else {
         result(d, REQ, "ok", "credentials well-formed", NULL);
     }
@@ -122,7 +124,8 @@ static void check_region(struct doc_ctx *d)
     }
     snprintf(what, sizeof(what), "region %s (from %s)", r,
              bedrock_client_region_source(d->client) != NULL
-                 ? bedrock_client_region_source(d->client) : "?");
+                 ? bedrock_client_region_source(d->client)
+                 : "?");
     result(d, REQ, "ok", what, NULL);
 }
 
@@ -146,8 +149,9 @@ static void check_list(struct doc_ctx *d, const char *model)
     bedrock_code rc = bedrock_get_foundation_model(d->client, model, &l, &err);
     if (rc == BEDROCK_E_NOT_FOUND || rc == BEDROCK_E_VALIDATION) {
         snprintf(what, sizeof(what), "model %s exists in this region", model);
-        result(d, REQ, "failed", what, "pick a model from `bedrockctl models list`, or another "
-                                       "region");
+        result(d, REQ, "failed", what,
+               "pick a model from `bedrockctl models list`, or another "
+               "region");
         return;
     }
     if (rc != BEDROCK_OK || l.n_models == 0) {
@@ -167,8 +171,7 @@ static void check_list(struct doc_ctx *d, const char *model)
     }
     char prof[256] = "";
     bedrock_error_clear(&err);
-    if (bedrock_find_profile_for_model(d->client, model, prof, sizeof(prof), &err) !=
-        BEDROCK_OK) {
+    if (bedrock_find_profile_for_model(d->client, model, prof, sizeof(prof), &err) != BEDROCK_OK) {
         snprintf(prof, sizeof(prof), "an inference profile");
     }
     char fix[512];
@@ -177,9 +180,8 @@ static void check_list(struct doc_ctx *d, const char *model)
     result(d, REQ, "failed", what, fix);
 }
 
-static const char hello_body[] =
-    "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":64,"
-    "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+static const char hello_body[] = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":64,"
+                                 "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
 
 static const char *invoke_fix(const struct bedrock_error *err)
 {
@@ -206,7 +208,7 @@ static void check_invoke(struct doc_ctx *d, const char *model)
 {
     struct bedrock_error err;
     bedrock_error_clear(&err);
-    struct bedrock_invoke_request req = {model, hello_body, sizeof(hello_body) - 1, NULL, NULL};
+    struct bedrock_invoke_request req = { model, hello_body, sizeof(hello_body) - 1, NULL, NULL };
     struct bedrock_invoke_response resp;
     memset(&resp, 0, sizeof(resp));
     char what[1300];
@@ -222,11 +224,10 @@ static void check_invoke(struct doc_ctx *d, const char *model)
     struct bedrock_usage usage;
     if (bedrock_runtime_invoke_stream(d->client, &req, count_events, &events, &usage, &err) !=
         BEDROCK_OK) {
-        snprintf(what, sizeof(what), "streaming (InvokeModelWithResponseStream): %s",
-                 err.message);
-        result(d, REQ, "failed", what, err.code == BEDROCK_E_ACCESS_DENIED
-                                           ? "allow bedrock:InvokeModelWithResponseStream"
-                                           : invoke_fix(&err));
+        snprintf(what, sizeof(what), "streaming (InvokeModelWithResponseStream): %s", err.message);
+        result(d, REQ, "failed", what,
+               err.code == BEDROCK_E_ACCESS_DENIED ? "allow bedrock:InvokeModelWithResponseStream"
+                                                   : invoke_fix(&err));
     } else {
         snprintf(what, sizeof(what), "streaming works (%d events)", events);
         result(d, REQ, "ok", what, NULL);
@@ -242,8 +243,7 @@ static void check_key_age(struct doc_ctx *d)
     char what[256];
     if (brk_iam_list_access_keys(d->client, NULL, &keys, &n, &err) != BEDROCK_OK) {
         snprintf(what, sizeof(what), "key age: skipped (ListAccessKeys %s)",
-                 err.code == BEDROCK_E_ACCESS_DENIED ? "not permitted to this key"
-                                                     : "failed");
+                 err.code == BEDROCK_E_ACCESS_DENIED ? "not permitted to this key" : "failed");
         result(d, OPT, "skipped", what, NULL);
         return;
     }
@@ -263,17 +263,19 @@ static void check_breadth(struct doc_ctx *d)
 {
     struct bedrock_error err;
     bedrock_error_clear(&err);
-    struct brk_findings f = {0};
+    struct brk_findings f = { 0 };
     if (d->user[0] == '\0' ||
         brk_guide_check_user(d->client, d->user, NULL, &f, &err) != BEDROCK_OK) {
-        result(d, OPT, "skipped", "over-broad policy: skipped (this key may not read its "
-                                  "policies, which is how it should be)", NULL);
+        result(d, OPT, "skipped",
+               "over-broad policy: skipped (this key may not read its "
+               "policies, which is how it should be)",
+               NULL);
         brk_findings_cleanup(&f);
         return;
     }
     bool broad = f.n > 0 && brk_findings_max(&f) >= BRK_SEV_WARNING;
-    result(d, OPT, broad ? "warning" : "ok", broad ? "an over-broad policy is attached"
-                                                   : "no over-broad policy attached",
+    result(d, OPT, broad ? "warning" : "ok",
+           broad ? "an over-broad policy is attached" : "no over-broad policy attached",
            broad ? "run `bedrockctl policy check --user` and attach the least-privilege policy"
                  : NULL);
     brk_findings_cleanup(&f);
@@ -308,8 +310,9 @@ struct doctor_opts {
 };
 
 static const struct brk_opt doctor_options[] = {
-    BRK_OPT_STR(struct doctor_opts, model, "--model", "ID", "model to probe (default: the "
-                                                           "configured model)"),
+    BRK_OPT_STR(struct doctor_opts, model, "--model", "ID",
+                "model to probe (default: the "
+                "configured model)"),
     BRK_OPT_END,
 };
 

@@ -5,12 +5,12 @@
  * body went to a file (as the AWS CLI does), else to stderr. --stream uses
  * InvokeModelWithResponseStream and writes each event's JSON on its own line as it arrives.
  */
-#include "cli.h"
-
 #include "../core/alloc.h"
 #include "../core/limits.h"
+#include "cli.h"
 
 #include <bedrock/runtime.h>
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,8 +30,10 @@ static const struct brk_opt invoke_options[] = {
                 "model id, ARN or inference profile (default: BEDROCK_MODEL_ID / profile "
                 "bedrock_model_id / " BRK_CLI_DEFAULT_MODEL ")"),
     BRK_OPT_STR(struct invoke_opts, body, "--body", "JSON", "the model's native request JSON"),
-    BRK_OPT_STR(struct invoke_opts, body_file, "--body-file", "F", "request body from a file (- = stdin)"),
-    BRK_OPT_STR(struct invoke_opts, content_type, "--content-type", "T", "default application/json"),
+    BRK_OPT_STR(struct invoke_opts, body_file, "--body-file", "F",
+                "request body from a file (- = stdin)"),
+    BRK_OPT_STR(struct invoke_opts, content_type, "--content-type", "T",
+                "default application/json"),
     BRK_OPT_STR(struct invoke_opts, accept, "--accept", "T", "default application/json"),
     BRK_OPT_FLAG(struct invoke_opts, stream, "--stream",
                  "InvokeModelWithResponseStream: one event JSON per line as it arrives"),
@@ -104,7 +106,7 @@ static int do_invoke(struct brk_cli *cli, const struct invoke_opts *o,
     struct bedrock_error err;
     bedrock_error_clear(&err);
     if (o->stream) {
-        struct stream_ctx ctx = {f};
+        struct stream_ctx ctx = { f };
         struct bedrock_usage u;
         memset(&u, 0, sizeof(u));
         if (bedrock_runtime_invoke_stream(client, req, on_event, &ctx, &u, &err) != BEDROCK_OK) {
@@ -148,9 +150,8 @@ static int run_invoke(struct brk_cli *cli, void *vopts, int argc, const char *co
     }
     char *file_body = NULL;
     size_t file_len = 0;
-    if (o->body_file != NULL &&
-        brk_cli_read_file(o->body_file, BRK_MAX_REQUEST_BYTES, &file_body, &file_len, &err) !=
-            BEDROCK_OK) {
+    if (o->body_file != NULL && brk_cli_read_file(o->body_file, BRK_MAX_REQUEST_BYTES, &file_body,
+                                                  &file_len, &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
     }
     struct bedrock_client *client = NULL;
@@ -170,10 +171,10 @@ static int run_invoke(struct brk_cli *cli, void *vopts, int argc, const char *co
             goto out;
         }
     }
-    struct bedrock_invoke_request req = {
-        o->model != NULL ? o->model : brk_cli_default_model(cli),
-        o->body != NULL ? o->body : file_body,
-        o->body != NULL ? strlen(o->body) : file_len, o->content_type, o->accept};
+    struct bedrock_invoke_request req = { o->model != NULL ? o->model : brk_cli_default_model(cli),
+                                          o->body != NULL ? o->body : file_body,
+                                          o->body != NULL ? strlen(o->body) : file_len,
+                                          o->content_type, o->accept };
     status = do_invoke(cli, o, client, &req, f, f != cli->out);
     if (f != cli->out && fclose(f) != 0 && status == 0) {
         bedrock_error_set(&err, BEDROCK_E_IO, "cannot write %s: %s", argv[0], strerror(errno));

@@ -5,11 +5,10 @@
  * Invariants: `delete` refuses the key this process runs with unless --force; `revoke`
  * deactivates before deleting; secrets only go to the store the user named.
  */
-#include "guide_keys.h"
-#include "guide_policy.h"
-
 #include "../services/call.h"
 #include "../services/iam/iam.h"
+#include "guide_keys.h"
+#include "guide_policy.h"
 
 #include <string.h>
 #include <time.h>
@@ -122,13 +121,11 @@ static int run_list(struct brk_cli *cli, void *opts, int argc, const char *const
         char used[32];
         iso(keys[i].created, created, sizeof(created));
         iso(lu.when, used, sizeof(used));
-        json_array_append_new(rows, json_pack("{sssssssssIssssss}", "AccessKeyId", keys[i].id,
-                                              "UserName", keys[i].user, "Status",
-                                              keys[i].status, "Created", created, "AgeDays",
-                                              (json_int_t)((time(NULL) - keys[i].created) /
-                                                           86400),
-                                              "LastUsed", used, "LastUsedService",
-                                              lu.service, "LastUsedRegion", lu.region));
+        json_array_append_new(
+            rows, json_pack("{sssssssssIssssss}", "AccessKeyId", keys[i].id, "UserName",
+                            keys[i].user, "Status", keys[i].status, "Created", created, "AgeDays",
+                            (json_int_t)((time(NULL) - keys[i].created) / 86400), "LastUsed", used,
+                            "LastUsedService", lu.service, "LastUsedRegion", lu.region));
     }
     brk_iam_access_keys_free(keys, n);
     brk_cli_print(cli, rows, "AccessKeys");
@@ -182,8 +179,10 @@ static int run_delete(struct brk_cli *cli, void *opts, int argc, const char *con
         return brk_cli_fail(cli, &err);
     }
     if (!o->force && is_own_key(c, argv[0])) {
-        return brk_cli_usage(cli, "%s is the key this command runs with: deleting it locks you "
-                                  "out (add --force if that is what you want)", argv[0]);
+        return brk_cli_usage(cli,
+                             "%s is the key this command runs with: deleting it locks you "
+                             "out (add --force if that is what you want)",
+                             argv[0]);
     }
     char user[128];
     if (owner(c, o, argv[0], user, sizeof(user), &err) != BEDROCK_OK ||
@@ -215,7 +214,7 @@ static int run_rotate(struct brk_cli *cli, void *opts, int argc, const char *con
     if (c == NULL || owner(c, o, NULL, user, sizeof(user), &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
     }
-    struct brk_keystore ks = {o->write_env, o->write_profile};
+    struct brk_keystore ks = { o->write_env, o->write_profile };
     return brk_keys_rotate(cli, c, user, &ks, o->delete_old, grace);
 }
 
@@ -245,12 +244,14 @@ static int run_revoke(struct brk_cli *cli, void *opts, int argc, const char *con
     brk_guide_line(cli, true, "deleted it", NULL);
     fprintf(cli->out, "      %s (user %s)\n", id, user);
     if (!o->replace) {
-        fprintf(cli->out, "Applications that used %s must be given a new key: bedrockctl keys "
-                          "revoke ... --replace, or bedrockctl setup --new-key.\n", id);
+        fprintf(cli->out,
+                "Applications that used %s must be given a new key: bedrockctl keys "
+                "revoke ... --replace, or bedrockctl setup --new-key.\n",
+                id);
         return 0;
     }
     struct brk_iam_access_key k;
-    struct brk_keystore ks = {o->write_env, o->write_profile};
+    struct brk_keystore ks = { o->write_env, o->write_profile };
     if (brk_iam_create_access_key(c, u, &k, &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
     }
@@ -263,8 +264,10 @@ static int run_revoke(struct brk_cli *cli, void *opts, int argc, const char *con
     }
     char where[1200];
     brk_keystore_describe(&ks, where, sizeof(where));
-    fprintf(cli->out, "Update every application that used %s: its new key is %s in %s "
-                      "(restart them so they read it).\n", id, k.id, where);
+    fprintf(cli->out,
+            "Update every application that used %s: its new key is %s in %s "
+            "(restart them so they read it).\n",
+            id, k.id, where);
     return 0;
 }
 
@@ -284,9 +287,11 @@ static int run_audit(struct brk_cli *cli, void *opts, int argc, const char *cons
     return brk_keys_audit(cli, c, o->max_age.set ? o->max_age.l : 90);
 }
 
-#define SUB(n, s, u, op, mn, mx, fn)                                                              \
-    {.name = n, .summary = s, .usage = u, .opts = op, .opts_size = sizeof(struct keys_opts),    \
-     .min_args = mn, .max_args = mx, .run = fn}
+#define SUB(n, s, u, op, mn, mx, fn)                                                            \
+    {                                                                                           \
+        .name = n, .summary = s, .usage = u, .opts = op, .opts_size = sizeof(struct keys_opts), \
+        .min_args = mn, .max_args = mx, .run = fn                                               \
+    }
 static const struct brk_cli_command keys_subs[] = {
     SUB("list", "id, status, created, age, last used (when, service, region)", "[--user U]",
         user_opt, 0, 0, run_list),
@@ -301,7 +306,7 @@ static const struct brk_cli_command keys_subs[] = {
         "ID [--replace (--write-env F | --write-profile P)]", revoke_opts, 1, 1, run_revoke),
     SUB("audit", "every user's keys: old, unused, two active, root keys, broad policies",
         "[--max-age DAYS]", audit_opts, 0, 0, run_audit),
-    {.name = NULL},
+    { .name = NULL },
 };
 
 const struct brk_cli_command brk_cmd_keys = {

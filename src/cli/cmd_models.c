@@ -28,18 +28,17 @@ static json_t *str_or_null(const char *s)
 static json_t *model_json(const struct bedrock_model_summary *m, bool compact)
 {
     if (compact) {
-        return json_pack("{s:o,s:o,s:o,s:o,s:o}", "modelId", str_or_null(m->model_id),
-                         "provider", str_or_null(m->provider_name), "name",
-                         str_or_null(m->model_name), "streaming",
+        return json_pack("{s:o,s:o,s:o,s:o,s:o}", "modelId", str_or_null(m->model_id), "provider",
+                         str_or_null(m->provider_name), "name", str_or_null(m->model_name),
+                         "streaming",
                          m->streaming_known ? json_boolean(m->streaming_supported) : json_null(),
                          "inferenceTypes", strv(m->inference_types));
     }
     json_t *v = json_pack(
-        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "modelArn", str_or_null(m->model_arn),
-        "modelId", str_or_null(m->model_id), "modelName", str_or_null(m->model_name),
-        "providerName", str_or_null(m->provider_name), "inputModalities",
-        strv(m->input_modalities), "outputModalities", strv(m->output_modalities),
-        "responseStreamingSupported",
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "modelArn", str_or_null(m->model_arn), "modelId",
+        str_or_null(m->model_id), "modelName", str_or_null(m->model_name), "providerName",
+        str_or_null(m->provider_name), "inputModalities", strv(m->input_modalities),
+        "outputModalities", strv(m->output_modalities), "responseStreamingSupported",
         m->streaming_known ? json_boolean(m->streaming_supported) : json_null(),
         "customizationsSupported", strv(m->customizations), "inferenceTypesSupported",
         strv(m->inference_types));
@@ -111,8 +110,8 @@ static int run_list(struct brk_cli *cli, void *vopts, int argc, const char *cons
     if (client == NULL) {
         return status;
     }
-    struct bedrock_model_filter f = {o->provider, o->output_modality, o->inference_type, NULL};
-    struct bedrock_model_list l = {NULL, 0, NULL};
+    struct bedrock_model_filter f = { o->provider, o->output_modality, o->inference_type, NULL };
+    struct bedrock_model_list l = { NULL, 0, NULL };
     struct bedrock_error err;
     bedrock_error_clear(&err);
     if (bedrock_list_foundation_models(client, &f, &l, &err) != BEDROCK_OK) {
@@ -132,7 +131,7 @@ static int run_get(struct brk_cli *cli, void *vopts, int argc, const char *const
     if (client == NULL) {
         return status;
     }
-    struct bedrock_model_list l = {NULL, 0, NULL};
+    struct bedrock_model_list l = { NULL, 0, NULL };
     struct bedrock_error err;
     bedrock_error_clear(&err);
     if (bedrock_get_foundation_model(client, argv[0], &l, &err) != BEDROCK_OK) {
@@ -152,12 +151,10 @@ static json_t *profile_json(const struct bedrock_inference_profile *p, bool comp
     }
     if (compact) {
         return json_pack("{s:o,s:o,s:o,s:o}", "profileId", str_or_null(p->profile_id), "status",
-                         str_or_null(p->status), "type", str_or_null(p->type), "models",
-                         models);
+                         str_or_null(p->status), "type", str_or_null(p->type), "models", models);
     }
-    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "inferenceProfileId",
-                     str_or_null(p->profile_id), "inferenceProfileArn",
-                     str_or_null(p->profile_arn), "inferenceProfileName",
+    return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "inferenceProfileId", str_or_null(p->profile_id),
+                     "inferenceProfileArn", str_or_null(p->profile_arn), "inferenceProfileName",
                      str_or_null(p->profile_name), "status", str_or_null(p->status), "type",
                      str_or_null(p->type), "models", models);
 }
@@ -172,7 +169,7 @@ static int run_profiles(struct brk_cli *cli, void *vopts, int argc, const char *
     if (client == NULL) {
         return status;
     }
-    struct bedrock_profile_list l = {NULL, 0, NULL};
+    struct bedrock_profile_list l = { NULL, 0, NULL };
     struct bedrock_error err;
     bedrock_error_clear(&err);
     if (bedrock_list_inference_profiles(client, &l, &err) != BEDROCK_OK) {
@@ -192,27 +189,27 @@ static int run_profiles(struct brk_cli *cli, void *vopts, int argc, const char *
 }
 
 static const struct brk_cli_command models_subs[] = {
-    {.name = "list",
-     .summary = "list the foundation models of the region (ListFoundationModels)",
-     .usage = "[--provider P] [--output-modality M] [--inference-type T]",
-     .opts = list_options,
-     .opts_size = sizeof(struct list_opts),
-     .run = run_list,
-     .min_args = 0,
-     .max_args = 0},
-    {.name = "get",
-     .summary = "show one foundation model (GetFoundationModel)",
-     .usage = "MODEL_ID",
-     .run = run_get,
-     .min_args = 1,
-     .max_args = 1},
-    {.name = "profiles",
-     .summary = "list inference profiles (ListInferenceProfiles, all pages)",
-     .usage = "",
-     .run = run_profiles,
-     .min_args = 0,
-     .max_args = 0},
-    {.name = NULL},
+    { .name = "list",
+      .summary = "list the foundation models of the region (ListFoundationModels)",
+      .usage = "[--provider P] [--output-modality M] [--inference-type T]",
+      .opts = list_options,
+      .opts_size = sizeof(struct list_opts),
+      .run = run_list,
+      .min_args = 0,
+      .max_args = 0 },
+    { .name = "get",
+      .summary = "show one foundation model (GetFoundationModel)",
+      .usage = "MODEL_ID",
+      .run = run_get,
+      .min_args = 1,
+      .max_args = 1 },
+    { .name = "profiles",
+      .summary = "list inference profiles (ListInferenceProfiles, all pages)",
+      .usage = "",
+      .run = run_profiles,
+      .min_args = 0,
+      .max_args = 0 },
+    { .name = NULL },
 };
 
 const struct brk_cli_command brk_cmd_models = {

@@ -6,11 +6,10 @@
  * Invariant: generation is local except GetInferenceProfile for profiles and
  * GetCallerIdentity for the account id a profile ARN needs.
  */
-#include "guide.h"
-#include "guide_policy.h"
-
 #include "../core/alloc.h"
 #include "../services/guide/policy.h"
+#include "guide.h"
+#include "guide_policy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +32,6 @@ static const struct brk_opt gen_options[] = {
                 "account for inference-profile ARNs (default: GetCallerIdentity)"),
     BRK_OPT_END,
 };
-
 
 static bool any_profile(const struct brk_strlist *m)
 {
@@ -59,10 +57,13 @@ static int run_generate(struct brk_cli *cli, void *opts, int argc, const char *c
                brk_guide_account(cli, account, sizeof(account), &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
     }
-    struct brk_guide_policy_opts po = {
-        .models = o->models.items, .n_models = o->models.n, .region = brk_guide_region(cli),
-        .account_id = account[0] != '\0' ? account : NULL, .no_stream = o->no_stream,
-        .no_list = o->no_list, .count_tokens = o->count_tokens};
+    struct brk_guide_policy_opts po = { .models = o->models.items,
+                                        .n_models = o->models.n,
+                                        .region = brk_guide_region(cli),
+                                        .account_id = account[0] != '\0' ? account : NULL,
+                                        .no_stream = o->no_stream,
+                                        .no_list = o->no_list,
+                                        .count_tokens = o->count_tokens };
     json_t *doc = NULL;
     if (brk_guide_policy(cli, &po, &doc, &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
@@ -105,10 +106,11 @@ static int run_check(struct brk_cli *cli, void *opts, int argc, const char *cons
     if ((argc == 1) == (o->user != NULL)) {
         return brk_cli_usage(cli, "give a policy FILE or --user U (one of them)");
     }
-    struct brk_findings f = {0};
-    struct brk_guide_policy_opts po = {.models = o->models.items, .n_models = o->models.n,
-                                       .region = brk_guide_region(cli),
-                                       .account_id = "000000000000"};
+    struct brk_findings f = { 0 };
+    struct brk_guide_policy_opts po = { .models = o->models.items,
+                                        .n_models = o->models.n,
+                                        .region = brk_guide_region(cli),
+                                        .account_id = "000000000000" };
     json_t *needed = NULL;
     bedrock_code rc = brk_policy_is_profile(o->models.n > 0 ? o->models.items[0] : "")
                           ? BEDROCK_OK
@@ -134,23 +136,29 @@ static int run_check(struct brk_cli *cli, void *opts, int argc, const char *cons
 }
 
 static const struct brk_cli_command policy_subs[] = {
-    {.name = "generate",
-     .summary = "print the least-privilege identity policy for the application's models",
-     .usage = "[--model ID]... [--no-stream] [--no-list] [--count-tokens] [--account-id N]",
-     .description =
-         "With the defaults (the guide's model and region eu-central-1) this is the guide's\n"
-         "BedrockClaudeInvokeOnly document, statement for statement. For an inference profile\n"
-         "the profile ARN and the foundation model in every region it routes to are granted,\n"
-         "the model statement pinned to the profile with bedrock:InferenceProfileArn.",
-     .opts = gen_options, .opts_size = sizeof(struct gen_opts), .min_args = 0, .max_args = 0,
-     .run = run_generate},
-    {.name = "check",
-     .summary = "flag over-broad, unneeded and missing grants in a policy file or a user's "
-                "policies",
-     .usage = "(FILE | --user U) [--model ID]... [--fail-on info|warning|error]",
-     .opts = check_options, .opts_size = sizeof(struct check_opts), .min_args = 0,
-     .max_args = 1, .run = run_check},
-    {.name = NULL},
+    { .name = "generate",
+      .summary = "print the least-privilege identity policy for the application's models",
+      .usage = "[--model ID]... [--no-stream] [--no-list] [--count-tokens] [--account-id N]",
+      .description =
+          "With the defaults (the guide's model and region eu-central-1) this is the guide's\n"
+          "BedrockClaudeInvokeOnly document, statement for statement. For an inference profile\n"
+          "the profile ARN and the foundation model in every region it routes to are granted,\n"
+          "the model statement pinned to the profile with bedrock:InferenceProfileArn.",
+      .opts = gen_options,
+      .opts_size = sizeof(struct gen_opts),
+      .min_args = 0,
+      .max_args = 0,
+      .run = run_generate },
+    { .name = "check",
+      .summary = "flag over-broad, unneeded and missing grants in a policy file or a user's "
+                 "policies",
+      .usage = "(FILE | --user U) [--model ID]... [--fail-on info|warning|error]",
+      .opts = check_options,
+      .opts_size = sizeof(struct check_opts),
+      .min_args = 0,
+      .max_args = 1,
+      .run = run_check },
+    { .name = NULL },
 };
 
 const struct brk_cli_command brk_cmd_policy = {

@@ -9,13 +9,12 @@
  * left; no second key is created unless --new-key; the secret goes only to the store the user
  * chose (stdout only with --print); --dry-run makes no call that changes anything.
  */
-#include "guide.h"
-#include "guide_policy.h"
-#include "guide_setup.h"
-
 #include "../core/alloc.h"
 #include "../services/guide/keystore.h"
 #include "../services/iam/iam.h"
+#include "guide.h"
+#include "guide_policy.h"
+#include "guide_setup.h"
 
 #include <string.h>
 
@@ -42,8 +41,8 @@ static const struct brk_opt setup_options[] = {
     BRK_OPT_END,
 };
 
-static void print_dry_run(struct brk_cli *cli, const struct brk_setup_opts *o,
-                          const char *account, const json_t *doc)
+static void print_dry_run(struct brk_cli *cli, const struct brk_setup_opts *o, const char *account,
+                          const json_t *doc)
 {
     FILE *f = cli->out;
     fprintf(f, "Plan (dry run: nothing is changed)\n");
@@ -52,12 +51,15 @@ static void print_dry_run(struct brk_cli *cli, const struct brk_setup_opts *o,
         fprintf(f, "  2. attach %s (warning: every Bedrock action on every resource)\n",
                 BRK_IAM_FULL_ACCESS_ARN);
     } else {
-        fprintf(f, "  2. create policy %s (or reuse it when its document is the same) and "
-                   "attach it\n", o->policy_name);
+        fprintf(f,
+                "  2. create policy %s (or reuse it when its document is the same) and "
+                "attach it\n",
+                o->policy_name);
     }
     fprintf(f, "  3. create an access key and store it in %s\n",
-            o->write_env != NULL ? o->write_env
-            : o->write_profile != NULL ? o->write_profile : "stdout (--print)");
+            o->write_env != NULL       ? o->write_env
+            : o->write_profile != NULL ? o->write_profile
+                                       : "stdout (--print)");
     fprintf(f, "  4. prove the key works: GetCallerIdentity%s\n",
             o->no_verify ? "" : ", then the doctor checks");
     fprintf(f, "\nThe same with the AWS CLI:\n\n");
@@ -69,11 +71,14 @@ static void print_dry_run(struct brk_cli *cli, const struct brk_setup_opts *o,
         char *text = brk_policy_dump(doc);
         fprintf(f, "cat > bedrock-policy.json << 'EOF'\n%s\nEOF\n", text != NULL ? text : "");
         brk_free(text);
-        fprintf(f, "aws iam create-policy --policy-name %s \\\n"
-                   "    --policy-document file://bedrock-policy.json\n", o->policy_name);
-        fprintf(f, "aws iam attach-user-policy --user-name %s \\\n"
-                   "    --policy-arn arn:aws:iam::%s:policy/%s\n", o->user, account,
+        fprintf(f,
+                "aws iam create-policy --policy-name %s \\\n"
+                "    --policy-document file://bedrock-policy.json\n",
                 o->policy_name);
+        fprintf(f,
+                "aws iam attach-user-policy --user-name %s \\\n"
+                "    --policy-arn arn:aws:iam::%s:policy/%s\n",
+                o->user, account, o->policy_name);
     }
     fprintf(f, "aws iam create-access-key --user-name %s\n", o->user);
 }
@@ -110,8 +115,10 @@ static int run_setup(struct brk_cli *cli, void *opts, int argc, const char *cons
     if (rc != BEDROCK_OK && !o->dry_run) {
         return brk_cli_fail(cli, &err);
     }
-    struct brk_guide_policy_opts po = {.models = o->models.items, .n_models = o->models.n,
-                                       .region = brk_guide_region(cli), .account_id = account};
+    struct brk_guide_policy_opts po = { .models = o->models.items,
+                                        .n_models = o->models.n,
+                                        .region = brk_guide_region(cli),
+                                        .account_id = account };
     json_t *doc = NULL;
     if (brk_guide_policy(cli, &po, &doc, &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);

@@ -11,13 +11,12 @@
  * session token is printed only on stdout, only because the request needs it (the user asked
  * for it); nothing secret reaches stderr.
  */
-#include "cli.h"
-
 #include "../core/alloc.h"
 #include "../core/limits.h"
 #include "../core/log.h"
 #include "../credentials/config.h"
 #include "../crypto/sigv4.h"
+#include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +55,7 @@ static const struct brk_opt sign_options[] = {
 
 struct url_parts {
     char scheme[8];
-    char host[300];  /* Host header value (port only when not default) */
+    char host[300]; /* Host header value (port only when not default) */
     char hostname[300];
     char path[BRK_MAX_SMALL];
     const char *query; /* into the URL */
@@ -67,8 +66,7 @@ static bedrock_code parse_url(const char *url, struct url_parts *u, struct bedro
     memset(u, 0, sizeof(*u));
     const char *p = strstr(url, "://");
     if (p == NULL || (size_t)(p - url) >= sizeof(u->scheme)) {
-        bedrock_error_set(err, BEDROCK_E_USAGE, "URL must start with https:// or http://: %s",
-                          url);
+        bedrock_error_set(err, BEDROCK_E_USAGE, "URL must start with https:// or http://: %s", url);
         return BEDROCK_E_USAGE;
     }
     memcpy(u->scheme, url, (size_t)(p - url));
@@ -160,8 +158,7 @@ static bedrock_code parse_headers(const struct sign_opts *o, struct sign_input *
         const char *h = o->headers.items[i];
         const char *colon = strchr(h, ':');
         if (colon == NULL || colon == h || in->n_hdrs + 1 >= SIGN_MAX_HEADERS) {
-            bedrock_error_set(err, BEDROCK_E_USAGE, "--header must look like 'Name: value': %s",
-                              h);
+            bedrock_error_set(err, BEDROCK_E_USAGE, "--header must look like 'Name: value': %s", h);
             return BEDROCK_E_USAGE;
         }
         const char *v = colon + 1;
@@ -193,15 +190,15 @@ static bedrock_code prepare(struct brk_cli *cli, const struct sign_opts *o, cons
         return rc;
     }
     char host_region[64];
-    from_host(in->url.hostname, in->service, sizeof(in->service), host_region,
-              sizeof(host_region));
+    from_host(in->url.hostname, in->service, sizeof(in->service), host_region, sizeof(host_region));
     if (o->service != NULL) {
         snprintf(in->service, sizeof(in->service), "%s", o->service);
     }
     if (in->service[0] == '\0') {
         bedrock_error_set(err, BEDROCK_E_USAGE,
                           "cannot tell the service from host '%s': pass --service (e.g. bedrock, "
-                          "sts)", in->url.hostname);
+                          "sts)",
+                          in->url.hostname);
         return BEDROCK_E_USAGE;
     }
     const char *region = cli->g.region != NULL ? cli->g.region : host_region;
@@ -225,8 +222,7 @@ static bedrock_code prepare(struct brk_cli *cli, const struct sign_opts *o, cons
         return BEDROCK_E_USAGE;
     }
     if (o->data_file != NULL) {
-        rc = brk_cli_read_file(o->data_file, BRK_MAX_REQUEST_BYTES, &in->body, &in->body_len,
-                               err);
+        rc = brk_cli_read_file(o->data_file, BRK_MAX_REQUEST_BYTES, &in->body, &in->body_len, err);
         if (rc != BEDROCK_OK) {
             return rc;
         }
@@ -327,8 +323,7 @@ static bedrock_code resolve_creds(struct brk_cli *cli, struct brk_credentials *c
         rc = BEDROCK_E_CREDENTIALS;
     }
     if (rc == BEDROCK_OK) {
-        brk_log_debug("sign: credentials from %s, access key id %s", c->source,
-                      c->access_key_id);
+        brk_log_debug("sign: credentials from %s, access key id %s", c->source, c->access_key_id);
     }
     return rc;
 }
@@ -356,9 +351,15 @@ static int run_sign(struct brk_cli *cli, void *vopts, int argc, const char *cons
     }
     const char *body = o->data != NULL ? o->data : in.body;
     size_t body_len = o->data != NULL ? strlen(o->data) : in.body_len;
-    struct brk_sigv4_request req = {
-        o->method != NULL ? o->method : (body != NULL ? "POST" : "GET"),
-        in.url.path, in.url.query, in.hdrs, in.n_hdrs, body, body_len, NULL};
+    struct brk_sigv4_request req = { o->method != NULL ? o->method
+                                                       : (body != NULL ? "POST" : "GET"),
+                                     in.url.path,
+                                     in.url.query,
+                                     in.hdrs,
+                                     in.n_hdrs,
+                                     body,
+                                     body_len,
+                                     NULL };
     struct brk_sigv4_params p;
     memset(&p, 0, sizeof(p));
     p.access_key_id = creds.access_key_id;
@@ -371,8 +372,10 @@ static int run_sign(struct brk_cli *cli, void *vopts, int argc, const char *cons
     p.expires_s = o->expires.set ? o->expires.l : 0;
     rc = brk_sigv4_sign(&req, &p, &res);
     if (rc != BEDROCK_OK) {
-        bedrock_error_set(&err, rc, "cannot sign: %s (check --header names and --expires, "
-                                    "1..604800)", bedrock_strerror(rc));
+        bedrock_error_set(&err, rc,
+                          "cannot sign: %s (check --header names and --expires, "
+                          "1..604800)",
+                          bedrock_strerror(rc));
         status = brk_cli_fail(cli, &err);
         goto out;
     }

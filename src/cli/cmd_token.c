@@ -8,13 +8,12 @@
  * Invariants: the token goes to stdout only (nothing else is printed there); every buffer
  * that held it or the secret is wiped.
  */
-#include "guide.h"
-
 #include "../core/base64.h"
 #include "../core/buf.h"
 #include "../core/limits.h"
 #include "../crypto/sigv4.h"
 #include "../services/call.h"
+#include "guide.h"
 
 #include <string.h>
 #include <time.h>
@@ -33,15 +32,15 @@ static const struct brk_opt token_options[] = {
 
 /* Mint the token into out (a secret buffer). */
 BEDROCK_MUST_USE bedrock_code brk_guide_mint_token(const struct brk_credentials *cr,
-                                                   const char *region, long expires_s,
-                                                   time_t now, struct brk_buf *out);
+                                                   const char *region, long expires_s, time_t now,
+                                                   struct brk_buf *out);
 
 bedrock_code brk_guide_mint_token(const struct brk_credentials *cr, const char *region,
                                   long expires_s, time_t now, struct brk_buf *out)
 {
     static const char host[] = TOKEN_HOST;
-    struct brk_header h[1] = {{"host", 4, host, sizeof(host) - 1}};
-    struct brk_sigv4_request req = {"GET", "/", "Action=CallWithBearerToken", h, 1, "", 0, NULL};
+    struct brk_header h[1] = { { "host", 4, host, sizeof(host) - 1 } };
+    struct brk_sigv4_request req = { "GET", "/", "Action=CallWithBearerToken", h, 1, "", 0, NULL };
     struct brk_sigv4_params p;
     memset(&p, 0, sizeof(p));
     p.access_key_id = cr->access_key_id;

@@ -14,8 +14,8 @@ static int run_version(struct brk_cli *cli, void *opts, int argc, const char *co
     (void)argv;
     const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
     if (!cli->output_given) {
-        fprintf(cli->out, "bedrockctl %s (libbedrock %s, libcurl %s, %s)\n",
-                BEDROCK_VERSION_STRING, bedrock_version(), cv != NULL ? cv->version : "?",
+        fprintf(cli->out, "bedrockctl %s (libbedrock %s, libcurl %s, %s)\n", BEDROCK_VERSION_STRING,
+                bedrock_version(), cv != NULL ? cv->version : "?",
                 OpenSSL_version(OPENSSL_VERSION));
         return 0;
     }

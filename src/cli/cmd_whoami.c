@@ -10,9 +10,10 @@
 #include "cli.h"
 
 #include <bedrock/sts.h>
+
 #include <string.h>
 
-static const char *const endpoint_services[] = {"sts", "bedrock", "bedrock-runtime"};
+static const char *const endpoint_services[] = { "sts", "bedrock", "bedrock-runtime" };
 
 static json_t *endpoints_json(struct bedrock_client *client)
 {
@@ -49,8 +50,8 @@ static json_t *settings_json(struct bedrock_client *client, const char *cred_sou
         return NULL;
     }
     json_object_set_new(v, "Region", region != NULL ? json_string(region) : json_null());
-    json_object_set_new(v, "RegionSource", json_string(or_none(
-                                               bedrock_client_region_source(client))));
+    json_object_set_new(v, "RegionSource",
+                        json_string(or_none(bedrock_client_region_source(client))));
     json_object_set_new(v, "Profile", json_string(or_none(bedrock_client_profile(client))));
     json_object_set_new(v, "ProfileSource",
                         json_string(or_none(bedrock_client_profile_source(client))));

@@ -12,7 +12,7 @@ const struct brk_cli_command *const brk_cli_commands[] = {
 #define BRK_X_(name) &brk_cmd_##name,
     BRK_CLI_COMMANDS(BRK_X_)
 #undef BRK_X_
-    &brk_cmd_setup,
+        & brk_cmd_setup,
     &brk_cmd_doctor,
     &brk_cmd_policy,
     &brk_cmd_keys,

@@ -6,12 +6,11 @@
  * brk_cli_cleanup; flags map 1:1 onto struct bedrock_client_options (seconds -> ms); nothing
  * here reads or prints a secret.
  */
-#include "cli.h"
-
 #include "../core/alloc.h"
 #include "../core/buf.h"
 #include "../core/fileio.h"
 #include "../credentials/config.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <stdlib.h>

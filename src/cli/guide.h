@@ -12,7 +12,8 @@
 
 #include <bedrock/sts.h>
 
-#define BRK_GUIDE_COMMANDS(X) X(setup) X(doctor) X(keys) X(policy) X(usage) X(budget) X(token) X(demo)
+#define BRK_GUIDE_COMMANDS(X) \
+    X(setup) X(doctor) X(keys) X(policy) X(usage) X(budget) X(token) X(demo)
 
 #define BRK_X_(name) extern const struct brk_cli_command brk_cmd_##name;
 BRK_GUIDE_COMMANDS(BRK_X_)
@@ -43,8 +44,8 @@ struct brk_guide_policy_opts {
     bool no_stream, no_list, count_tokens;
 };
 BEDROCK_MUST_USE bedrock_code brk_guide_policy(struct brk_cli *cli,
-                                               const struct brk_guide_policy_opts *o,
-                                               json_t **doc, struct bedrock_error *err);
+                                               const struct brk_guide_policy_opts *o, json_t **doc,
+                                               struct bedrock_error *err);
 
 /* "  ✓ what" / "  ✗ what\n      fix: ..." on cli->out. */
 void brk_guide_line(struct brk_cli *cli, bool ok, const char *what, const char *fix);

@@ -30,7 +30,7 @@ bedrock_code brk_guide_check_file(struct brk_cli *cli, const char *path, const j
     }
     rc = brk_policy_check(doc, path, needed, f);
     if (rc == BEDROCK_OK && needed != NULL) {
-        const json_t *docs[1] = {doc};
+        const json_t *docs[1] = { doc };
         rc = brk_policy_check_missing(docs, 1, needed, f);
     }
     if (rc != BEDROCK_OK) {
@@ -138,9 +138,8 @@ void brk_guide_print_findings(struct brk_cli *cli, const struct brk_findings *f)
         json_t *arr = json_array();
         for (size_t i = 0; arr != NULL && i < f->n; i++) {
             json_array_append_new(arr, json_pack("{ssssss}", "Severity",
-                                                 brk_severity_name(f->items[i].severity),
-                                                 "Where", f->items[i].where, "Finding",
-                                                 f->items[i].text));
+                                                 brk_severity_name(f->items[i].severity), "Where",
+                                                 f->items[i].where, "Finding", f->items[i].text));
         }
         brk_cli_print_json(cli->out, arr);
         json_decref(arr);
@@ -148,9 +147,10 @@ void brk_guide_print_findings(struct brk_cli *cli, const struct brk_findings *f)
     }
     for (size_t i = 0; i < f->n; i++) {
         const struct brk_finding *x = &f->items[i];
-        const char *c = brk_cli_color(cli, false, x->severity == BRK_SEV_ERROR ? "red"
-                                                  : x->severity == BRK_SEV_WARNING ? "yellow"
-                                                                                    : "dim");
+        const char *c = brk_cli_color(cli, false,
+                                      x->severity == BRK_SEV_ERROR     ? "red"
+                                      : x->severity == BRK_SEV_WARNING ? "yellow"
+                                                                       : "dim");
         fprintf(cli->out, "%s%-7s%s %s: %s\n", c, brk_severity_name(x->severity),
                 brk_cli_color(cli, false, "reset"), x->where, x->text);
     }

@@ -5,9 +5,8 @@
 #ifndef BRK_CLI_GUIDE_POLICY_H
 #define BRK_CLI_GUIDE_POLICY_H
 
-#include "guide.h"
-
 #include "../services/guide/policy.h"
+#include "guide.h"
 
 BEDROCK_MUST_USE bedrock_code brk_guide_account(struct brk_cli *cli, char *out, size_t len,
                                                 struct bedrock_error *err);
@@ -15,8 +14,7 @@ BEDROCK_MUST_USE bedrock_code brk_guide_account(struct brk_cli *cli, char *out, 
 BEDROCK_MUST_USE bedrock_code brk_guide_check_file(struct brk_cli *cli, const char *path,
                                                    const json_t *needed, struct brk_findings *f,
                                                    struct bedrock_error *err);
-BEDROCK_MUST_USE bedrock_code brk_guide_check_user(struct bedrock_client *client,
-                                                   const char *user,
+BEDROCK_MUST_USE bedrock_code brk_guide_check_user(struct bedrock_client *client, const char *user,
                                                    const json_t *needed, struct brk_findings *f,
                                                    struct bedrock_error *err);
 void brk_guide_print_findings(struct brk_cli *cli, const struct brk_findings *f);

@@ -5,9 +5,8 @@
 #ifndef BRK_CLI_GUIDE_SETUP_H
 #define BRK_CLI_GUIDE_SETUP_H
 
-#include "guide.h"
-
 #include "../services/guide/keystore.h"
+#include "guide.h"
 
 struct brk_setup_opts {
     const char *user;
@@ -33,8 +32,8 @@ BEDROCK_MUST_USE bedrock_code brk_guide_store_key(struct brk_cli *cli,
                                                   struct bedrock_error *err);
 /* GetCallerIdentity with the key (bounded wait), then the doctor checks unless no_verify.
  * Returns 0 when the key works. */
-int brk_guide_verify_key(struct brk_cli *cli, const char *id, const char *secret,
-                         const char *model, bool no_verify);
+int brk_guide_verify_key(struct brk_cli *cli, const char *id, const char *secret, const char *model,
+                         bool no_verify);
 
 /* doctor's checklist with a given client (cmd_doctor.c); true when every required check
  * passed. */

@@ -1,14 +1,14 @@
 /*
  * cli/guide_util.c - helpers shared by the guide's commands (see guide.h).
  */
-#include "guide.h"
-
 #include "../core/alloc.h"
 #include "../credentials/config.h"
 #include "../http/http.h"
 #include "../services/guide/policy.h"
+#include "guide.h"
 
 #include <bedrock/control.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -117,7 +117,7 @@ static void strv_free(char **v)
 bedrock_code brk_guide_policy(struct brk_cli *cli, const struct brk_guide_policy_opts *o,
                               json_t **doc, struct bedrock_error *err)
 {
-    const char *def[1] = {brk_cli_default_model(cli)};
+    const char *def[1] = { brk_cli_default_model(cli) };
     const char *const *models = o->n_models > 0 ? o->models : def;
     size_t n = o->n_models > 0 ? o->n_models : 1;
     struct brk_policy_model *pm = brk_calloc(n, sizeof(*pm));

@@ -4,19 +4,18 @@
  * account root, AmazonBedrockFullAccess / AdministratorAccess attached. Exit 1 on findings
  * (warning or worse), so CI can run it.
  */
-#include "guide_keys.h"
-#include "guide_policy.h"
-
 #include "../core/alloc.h"
 #include "../services/iam/iam.h"
+#include "guide_keys.h"
+#include "guide_policy.h"
 
 #include <string.h>
 #include <time.h>
 
 int brk_keys_audit(struct brk_cli *cli, struct bedrock_client *c, long max_age);
 
-static bedrock_code audit_keys(struct bedrock_client *c, const struct brk_iam_user *u,
-                               long max_age, struct brk_findings *f, struct bedrock_error *err)
+static bedrock_code audit_keys(struct bedrock_client *c, const struct brk_iam_user *u, long max_age,
+                               struct brk_findings *f, struct bedrock_error *err)
 {
     struct brk_iam_access_key *keys = NULL;
     size_t n = 0;
@@ -30,15 +29,19 @@ static bedrock_code audit_keys(struct bedrock_client *c, const struct brk_iam_us
         long age = (long)((now - k->created) / 86400);
         active += strcmp(k->status, "Active") == 0;
         if (age > max_age) {
-            rc = brk_findings_add(f, BRK_SEV_WARNING, where, "key %s is %ld days old (limit %ld):"
-                                  " rotate it", k->id, age, max_age);
+            rc = brk_findings_add(f, BRK_SEV_WARNING, where,
+                                  "key %s is %ld days old (limit %ld):"
+                                  " rotate it",
+                                  k->id, age, max_age);
         }
         struct brk_iam_last_used lu;
         if (rc == BEDROCK_OK &&
             brk_iam_get_access_key_last_used(c, k->id, &lu, err) == BEDROCK_OK) {
             if (!lu.used && age >= 1) {
-                rc = brk_findings_add(f, BRK_SEV_WARNING, where, "key %s was never used: "
-                                      "delete it if nothing needs it", k->id);
+                rc = brk_findings_add(f, BRK_SEV_WARNING, where,
+                                      "key %s was never used: "
+                                      "delete it if nothing needs it",
+                                      k->id);
             } else if (lu.used && (now - lu.when) / 86400 >= 30) {
                 rc = brk_findings_add(f, BRK_SEV_WARNING, where, "key %s unused for %ld days",
                                       k->id, (long)((now - lu.when) / 86400));
@@ -46,7 +49,8 @@ static bedrock_code audit_keys(struct bedrock_client *c, const struct brk_iam_us
         }
     }
     if (rc == BEDROCK_OK && active >= 2) {
-        rc = brk_findings_add(f, BRK_SEV_WARNING, where, "two active keys: finish the rotation "
+        rc = brk_findings_add(f, BRK_SEV_WARNING, where,
+                              "two active keys: finish the rotation "
                               "and deactivate the old one");
     }
     brk_iam_access_keys_free(keys, n);
@@ -56,7 +60,7 @@ static bedrock_code audit_keys(struct bedrock_client *c, const struct brk_iam_us
 static bedrock_code audit_policies(struct bedrock_client *c, const struct brk_iam_user *u,
                                    struct brk_findings *f, struct bedrock_error *err)
 {
-    struct brk_findings one = {0};
+    struct brk_findings one = { 0 };
     bedrock_code rc = brk_guide_check_user(c, u->name, NULL, &one, err);
     for (size_t j = 0; rc == BEDROCK_OK && j < one.n; j++) {
         if (one.items[j].severity < BRK_SEV_WARNING) {
@@ -74,7 +78,7 @@ int brk_keys_audit(struct brk_cli *cli, struct bedrock_client *c, long max_age)
 {
     struct bedrock_error err;
     bedrock_error_clear(&err);
-    struct brk_findings f = {0};
+    struct brk_findings f = { 0 };
     struct brk_iam_user *users = NULL;
     size_t n = 0;
     bool root_keys = false;
@@ -87,7 +91,8 @@ int brk_keys_audit(struct brk_cli *cli, struct bedrock_client *c, long max_age)
     }
     if (rc == BEDROCK_OK && brk_iam_root_keys_present(c, &root_keys, &err) == BEDROCK_OK &&
         root_keys) {
-        rc = brk_findings_add(&f, BRK_SEV_ERROR, "account root", "the root user has access keys:"
+        rc = brk_findings_add(&f, BRK_SEV_ERROR, "account root",
+                              "the root user has access keys:"
                               " delete them and use IAM users");
     }
     bedrock_error_clear(&err);

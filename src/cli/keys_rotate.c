@@ -6,10 +6,9 @@
  * Invariants: at every moment the store holds a key that works (the old one stays active until
  * the new one answered a real call); never more than two keys exist.
  */
-#include "guide_keys.h"
-
 #include "../services/guide/rotate.h"
 #include "../services/iam/iam.h"
+#include "guide_keys.h"
 
 #include <string.h>
 #include <time.h>
@@ -85,8 +84,8 @@ static bedrock_code step_create(struct rot *r)
 static bedrock_code step_verify(struct rot *r)
 {
     struct bedrock_client *nc = NULL;
-    bedrock_code rc = brk_guide_client_with_key(r->cli, r->stored.id, r->stored.secret, &nc,
-                                                &r->err);
+    bedrock_code rc =
+        brk_guide_client_with_key(r->cli, r->stored.id, r->stored.secret, &nc, &r->err);
     struct bedrock_identity id;
     if (rc == BEDROCK_OK) {
         rc = brk_guide_wait_identity(nc, &id, &r->err);
@@ -124,9 +123,11 @@ static bedrock_code step_delete(struct rot *r, const char *id, bool orphan)
     if (rc != BEDROCK_OK) {
         return rc;
     }
-    brk_guide_line(r->cli, true, orphan ? "deleted a key an interrupted rotation created and "
-                                          "never stored"
-                                        : "deleted the old key", NULL);
+    brk_guide_line(r->cli, true,
+                   orphan ? "deleted a key an interrupted rotation created and "
+                            "never stored"
+                          : "deleted the old key",
+                   NULL);
     fprintf(r->cli->out, "      %s\n", id);
     if (!orphan) {
         brk_rotate_crash_point("delete");
@@ -139,13 +140,17 @@ static int finish(struct rot *r, struct brk_rotate_next nx)
     if (nx.step == BRK_ROT_TOO_MANY) {
         bedrock_error_set(&r->err, BEDROCK_E_QUOTA,
                           "user %s already has two access keys (the IAM limit)", r->user);
-        bedrock_error_hint(&r->err, "remove the one the application does not use first: "
-                                    "bedrockctl keys delete %s --user %s", nx.key_id, r->user);
+        bedrock_error_hint(&r->err,
+                           "remove the one the application does not use first: "
+                           "bedrockctl keys delete %s --user %s",
+                           nx.key_id, r->user);
         return brk_cli_fail(r->cli, &r->err);
     }
     if (nx.step == BRK_ROT_WAIT_GRACE) {
-        fprintf(r->cli->out, "The old key %s is inactive; run the same command again after the "
-                             "grace period to delete it.\n", nx.key_id);
+        fprintf(r->cli->out,
+                "The old key %s is inactive; run the same command again after the "
+                "grace period to delete it.\n",
+                nx.key_id);
         return 0;
     }
     if (brk_rotate_journal_remove(r->journal_path, &r->err) != BEDROCK_OK) {

@@ -44,9 +44,9 @@ const char *brk_cli_color(const struct brk_cli *cli, bool for_stderr, const char
     static const struct {
         const char *name;
         const char *esc;
-    } colors[] = {{"red", "\033[31m"},  {"yellow", "\033[33m"}, {"green", "\033[32m"},
-                  {"bold", "\033[1m"},  {"dim", "\033[2m"},     {"cyan", "\033[36m"},
-                  {"reset", "\033[0m"}};
+    } colors[] = { { "red", "\033[31m" }, { "yellow", "\033[33m" }, { "green", "\033[32m" },
+                   { "bold", "\033[1m" }, { "dim", "\033[2m" },     { "cyan", "\033[36m" },
+                   { "reset", "\033[0m" } };
     for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++) {
         if (strcmp(colors[i].name, which) == 0) {
             return colors[i].esc;
@@ -165,19 +165,22 @@ static void text_render(FILE *f, const json_t *v, const char *prefix)
         size_t i;
         json_t *e;
         bool all_scalar = true;
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             all_scalar = all_scalar && is_scalar(e);
         }
         if (all_scalar && json_array_size(v) > 0) {
             fputs(prefix ? prefix : "", f);
-            json_array_foreach(v, i, e) {
+            json_array_foreach(v, i, e)
+            {
                 scalar_str(e, buf, sizeof(buf));
                 fprintf(f, "%s%s", (i > 0 || prefix) ? "\t" : "", buf);
             }
             fputc('\n', f);
             return;
         }
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             text_render(f, e, prefix);
         }
         return;
@@ -185,7 +188,8 @@ static void text_render(FILE *f, const json_t *v, const char *prefix)
     const char *key;
     json_t *m;
     bool any = false;
-    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
+    json_object_foreach((json_t *)(uintptr_t)v, key, m)
+    {
         if (!is_scalar(m)) {
             continue;
         }
@@ -199,7 +203,8 @@ static void text_render(FILE *f, const json_t *v, const char *prefix)
     if (any) {
         fputc('\n', f);
     }
-    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
+    json_object_foreach((json_t *)(uintptr_t)v, key, m)
+    {
         if (is_scalar(m)) {
             continue;
         }
@@ -222,7 +227,8 @@ static void cell_str(const json_t *v, char *buf, size_t n)
         json_t *e;
         size_t used = 0;
         buf[0] = '\0';
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             char one[512];
             cell_str(e, one, sizeof(one));
             int w = snprintf(buf + used, n - used, "%s%s", i > 0 ? ", " : "", one);
@@ -263,7 +269,7 @@ static void title_row(struct brk_cli *cli, FILE *f, const char *title, size_t wi
 static void draw(struct brk_cli *cli, FILE *f, const char *title, char **hdr, char **cells,
                  size_t nrow, size_t ncol)
 {
-    size_t w[32] = {0};
+    size_t w[32] = { 0 };
     for (size_t c = 0; c < ncol; c++) {
         w[c] = hdr ? strlen(hdr[c]) : 0;
         for (size_t r = 0; r < nrow; r++) {
@@ -336,9 +342,10 @@ static void table_object(struct brk_cli *cli, FILE *f, const json_t *v, const ch
     size_t r = 0;
     const char *key;
     json_t *m;
-    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
-        if (json_is_object(m) || (json_is_array(m) && json_array_size(m) > 0 &&
-                                  json_is_object(json_array_get(m, 0)))) {
+    json_object_foreach((json_t *)(uintptr_t)v, key, m)
+    {
+        if (json_is_object(m) ||
+            (json_is_array(m) && json_array_size(m) > 0 && json_is_object(json_array_get(m, 0)))) {
             continue;
         }
         cells[r * 2] = strdup(key);
@@ -349,7 +356,8 @@ static void table_object(struct brk_cli *cli, FILE *f, const json_t *v, const ch
         draw(cli, f, title, NULL, cells, r, 2);
     }
     free_cells(cells, n * 2);
-    json_object_foreach((json_t *)(uintptr_t)v, key, m) {
+    json_object_foreach((json_t *)(uintptr_t)v, key, m)
+    {
         if (json_is_object(m)) {
             table_object(cli, f, m, key);
         } else if (json_is_array(m) && json_array_size(m) > 0 &&
@@ -365,10 +373,12 @@ static void table_array(struct brk_cli *cli, FILE *f, const json_t *v, const cha
     size_t ncol = 0;
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         const char *key;
         json_t *m;
-        json_object_foreach(e, key, m) {
+        json_object_foreach(e, key, m)
+        {
             bool seen = false;
             for (size_t c = 0; c < ncol; c++) {
                 seen = seen || strcmp(cols[c], key) == 0;
@@ -383,7 +393,8 @@ static void table_array(struct brk_cli *cli, FILE *f, const json_t *v, const cha
     if (cells == NULL) {
         return;
     }
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         for (size_t c = 0; c < ncol; c++) {
             cells[i * ncol + c] = dup_cell(json_object_get(e, cols[c]));
         }
@@ -411,7 +422,8 @@ void brk_cli_print(struct brk_cli *cli, const json_t *value, const char *title)
                json_is_object(json_array_get(value, 0))) {
         table_array(cli, f, value, title);
     } else {
-        json_t *wrap = json_pack("{sO}", title != NULL ? title : "Value", (json_t *)(uintptr_t)value);
+        json_t *wrap =
+            json_pack("{sO}", title != NULL ? title : "Value", (json_t *)(uintptr_t)value);
         if (wrap != NULL) {
             table_object(cli, f, wrap, NULL);
             json_decref(wrap);

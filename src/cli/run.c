@@ -6,15 +6,13 @@
  * every parse); per-command option structs are allocated zeroed and freed after run(); the
  * client built on demand by brk_cli_client is freed here; a usage error always exits 2.
  */
+#include "../core/alloc.h"
+#include "../core/log.h"
 #include "cli.h"
 #include "credentials/config.h"
 
-#include "../core/alloc.h"
-#include "../core/log.h"
-
 #include <stdlib.h>
 #include <string.h>
-
 
 static const char exit_codes_text[] =
     "Exit status:\n"
@@ -141,14 +139,15 @@ static const struct brk_cli_command *find_in(const struct brk_cli_command *const
     return NULL;
 }
 
-static const struct brk_opt no_opts[] = {BRK_OPT_END};
+static const struct brk_opt no_opts[] = { BRK_OPT_END };
 
 static int run_leaf(struct brk_cli *cli, const struct brk_cli_command *cmd, const char *prefix,
                     int argc, const char *const *argv)
 {
-    struct brk_args_spec spec = {{cmd->opts, brk_cli_global_opts, NULL}, {NULL, &cli->g, NULL},
-                                 2, false};
-    struct brk_args args = {NULL, 0, 0};
+    struct brk_args_spec spec = {
+        { cmd->opts, brk_cli_global_opts, NULL }, { NULL, &cli->g, NULL }, 2, false
+    };
+    struct brk_args args = { NULL, 0, 0 };
     struct bedrock_error err;
     bedrock_error_clear(&err);
     int status = 0;
@@ -193,7 +192,8 @@ static void path_append(struct brk_cli *cli, const char *name)
     snprintf(cli->cmd_path + l, sizeof(cli->cmd_path) - l, "%s%s", l > 0 ? " " : "", name);
 }
 
-static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int argc, const char *const *argv)
+static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int argc,
+                    const char *const *argv)
 {
     char prefix[160];
     snprintf(prefix, sizeof(prefix), "%s%s", cli->cmd_path, cli->cmd_path[0] ? " " : "");
@@ -201,9 +201,10 @@ static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int 
     if (cmd->subs == NULL) {
         return run_leaf(cli, cmd, prefix, argc, argv);
     }
-    struct brk_args_spec spec = {{brk_cli_global_opts, NULL, NULL}, {&cli->g, NULL, NULL}, 1,
-                                 true};
-    struct brk_args args = {NULL, 0, 0};
+    struct brk_args_spec spec = {
+        { brk_cli_global_opts, NULL, NULL }, { &cli->g, NULL, NULL }, 1, true
+    };
+    struct brk_args args = { NULL, 0, 0 };
     struct bedrock_error err;
     bedrock_error_clear(&err);
     if (brk_args_parse(&spec, argc, argv, &args, &err) != BEDROCK_OK) {
@@ -253,9 +254,10 @@ static int run_help(struct brk_cli *cli, int argc, const char *const *argv)
 
 static int run_top(struct brk_cli *cli, int argc, const char *const *argv)
 {
-    struct brk_args_spec spec = {{brk_cli_global_opts, NULL, NULL}, {&cli->g, NULL, NULL}, 1,
-                                 true};
-    struct brk_args args = {NULL, 0, 0};
+    struct brk_args_spec spec = {
+        { brk_cli_global_opts, NULL, NULL }, { &cli->g, NULL, NULL }, 1, true
+    };
+    struct brk_args args = { NULL, 0, 0 };
     struct bedrock_error err;
     bedrock_error_clear(&err);
     if (brk_args_parse(&spec, argc, argv, &args, &err) != BEDROCK_OK) {
@@ -300,8 +302,8 @@ int brk_cli_main(int argc, char **argv)
         fprintf(stderr, "bedrockctl: error: cannot initialise libcurl/OpenSSL\n");
         return 1;
     }
-    int status = run_top(&cli, argc > 0 ? argc - 1 : 0,
-                         (const char *const *)(argc > 0 ? argv + 1 : argv));
+    int status =
+        run_top(&cli, argc > 0 ? argc - 1 : 0, (const char *const *)(argc > 0 ? argv + 1 : argv));
     if (fflush(cli.out) != 0 && status == 0) {
         fprintf(stderr, "bedrockctl: error: cannot write output\n");
         status = 1;

@@ -3,11 +3,10 @@
  * idempotent (find first, create only what is missing), then store and verify the key.
  * Invariant: on a failure part way, the message says what exists so that a rerun finishes.
  */
-#include "guide_setup.h"
-
 #include "../core/alloc.h"
 #include "../services/guide/policy.h"
 #include "../services/iam/iam.h"
+#include "guide_setup.h"
 
 #include <string.h>
 
@@ -21,11 +20,11 @@ static int fail_with_state(struct brk_cli *cli, const struct brk_setup_opts *o,
                            const struct progress *p, struct bedrock_error *err)
 {
     char what[1024];
-    snprintf(what, sizeof(what), "what exists now: user %s: %s; policy %s: %s; attached: %s; "
-                                 "key: %s. Run the same command again to finish.",
+    snprintf(what, sizeof(what),
+             "what exists now: user %s: %s; policy %s: %s; attached: %s; "
+             "key: %s. Run the same command again to finish.",
              o->user, p->user ? "yes" : "no", p->policy_arn[0] ? p->policy_arn : o->policy_name,
-             p->policy ? "yes" : "no", p->attached ? "yes" : "no",
-             p->key ? p->key_id : "none");
+             p->policy ? "yes" : "no", p->attached ? "yes" : "no", p->key ? p->key_id : "none");
     if (err->hint[0] == '\0') {
         bedrock_error_hint(err, "%s", what);
     } else {
@@ -107,8 +106,8 @@ static bedrock_code ensure_policy(struct brk_cli *cli, struct bedrock_client *c,
     return BEDROCK_OK;
 }
 
-static bedrock_code ensure_attached(struct brk_cli *cli, struct bedrock_client *c,
-                                    const char *user, const char *arn, struct bedrock_error *err)
+static bedrock_code ensure_attached(struct brk_cli *cli, struct bedrock_client *c, const char *user,
+                                    const char *arn, struct bedrock_error *err)
 {
     struct brk_iam_policy *att = NULL;
     size_t n = 0;
@@ -153,15 +152,17 @@ static bedrock_code ensure_key(struct brk_cli *cli, struct bedrock_client *c,
     }
     if (rc == BEDROCK_OK && n > 0 && !o->new_key) {
         snprintf(key->id, sizeof(key->id), "%s", have_stored ? stored->id : keys[0].id);
-        brk_guide_line(cli, true, have_stored ? "the user's key is already stored"
-                                              : "the user already has an access key", NULL);
+        brk_guide_line(cli, true,
+                       have_stored ? "the user's key is already stored"
+                                   : "the user already has an access key",
+                       NULL);
         fprintf(cli->out, "      %s%s\n", key->id,
-                have_stored ? "" : " (its secret cannot be shown again: rerun with --new-key "
-                                   "for a new one)");
+                have_stored ? ""
+                            : " (its secret cannot be shown again: rerun with --new-key "
+                              "for a new one)");
     } else if (rc == BEDROCK_OK && n >= 2) {
         rc = BEDROCK_E_QUOTA;
-        bedrock_error_set(err, rc, "user %s already has two access keys (the IAM limit)",
-                          o->user);
+        bedrock_error_set(err, rc, "user %s already has two access keys (the IAM limit)", o->user);
         bedrock_error_hint(err, "delete one first: bedrockctl keys delete %s --user %s",
                            keys[n - 1].id, o->user);
     } else if (rc == BEDROCK_OK) {
@@ -180,8 +181,8 @@ bedrock_code brk_guide_store_key(struct brk_cli *cli, const struct brk_keystore 
 {
     const char *region = brk_guide_region(cli);
     if (print) {
-        fprintf(cli->out, "\nAWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\nAWS_REGION=%s\n\n",
-                id, secret, region);
+        fprintf(cli->out, "\nAWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\nAWS_REGION=%s\n\n", id,
+                secret, region);
         fprintf(cli->out, "This is the only time the secret is shown: store it now.\n");
         return BEDROCK_OK;
     }
@@ -202,8 +203,8 @@ bedrock_code brk_guide_store_key(struct brk_cli *cli, const struct brk_keystore 
     return BEDROCK_OK;
 }
 
-int brk_guide_verify_key(struct brk_cli *cli, const char *id, const char *secret,
-                         const char *model, bool no_verify)
+int brk_guide_verify_key(struct brk_cli *cli, const char *id, const char *secret, const char *model,
+                         bool no_verify)
 {
     struct bedrock_error err;
     bedrock_error_clear(&err);
@@ -242,14 +243,16 @@ int brk_setup_apply(struct brk_cli *cli, const struct brk_setup_opts *o, const c
     if (brk_cli_client(cli, &c, &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
     }
-    struct brk_keystore ks = {o->write_env, o->write_profile};
+    struct brk_keystore ks = { o->write_env, o->write_profile };
     const struct brk_keystore *ksp = o->print ? NULL : &ks;
     if (o->full_access) {
         snprintf(p.policy_arn, sizeof(p.policy_arn), "%s", BRK_IAM_FULL_ACCESS_ARN);
-        brk_guide_warn(cli, "--full-access: AmazonBedrockFullAccess grants every Bedrock action "
-                            "on every resource (models, agents, guardrails, provisioned "
-                            "throughput, marketplace subscriptions), far more than invoking one "
-                            "model", "drop --full-access to get the least-privilege policy");
+        brk_guide_warn(cli,
+                       "--full-access: AmazonBedrockFullAccess grants every Bedrock action "
+                       "on every resource (models, agents, guardrails, provisioned "
+                       "throughput, marketplace subscriptions), far more than invoking one "
+                       "model",
+                       "drop --full-access to get the least-privilege policy");
     } else {
         snprintf(p.policy_arn, sizeof(p.policy_arn), "arn:aws:iam::%s:policy/%s", account,
                  o->policy_name);
@@ -281,8 +284,9 @@ int brk_setup_apply(struct brk_cli *cli, const struct brk_setup_opts *o, const c
     const char *secret = key.secret != NULL ? key.secret : stored.secret;
     if (key.secret != NULL &&
         brk_guide_store_key(cli, ksp, o->print, key.id, key.secret, &err) != BEDROCK_OK) {
-        fprintf(cli->err, "the key %s was created but could not be stored: delete it with "
-                          "`bedrockctl keys delete %s --user %s` and rerun\n",
+        fprintf(cli->err,
+                "the key %s was created but could not be stored: delete it with "
+                "`bedrockctl keys delete %s --user %s` and rerun\n",
                 key.id, key.id, o->user);
         st = brk_cli_fail(cli, &err);
         goto out;

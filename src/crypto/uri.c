@@ -6,8 +6,8 @@
  * normalised) form encoded once more, so a model id sent as "%3A" is signed as "%253A".
  * Invariant: on failure the output buffer keeps its previous length and contents.
  */
-#include "../core/limits.h"
 #include "../core/hex.h"
+#include "../core/limits.h"
 #include "sigv4_internal.h"
 
 #include <string.h>

@@ -13,8 +13,9 @@
 
 #define R_EU "eu-central-1,eu-west-1,eu-west-3,eu-north-1,eu-south-1,eu-south-2"
 #define R_US "us-east-1,us-east-2,us-west-2"
-#define R_APAC "ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-south-1,ap-south-2," \
-               "ap-southeast-1,ap-southeast-2,ap-southeast-4"
+#define R_APAC                                                            \
+    "ap-northeast-1,ap-northeast-2,ap-northeast-3,ap-south-1,ap-south-2," \
+    "ap-southeast-1,ap-southeast-2,ap-southeast-4"
 #define R_ALL R_US "," R_EU "," R_APAC ",ca-central-1,sa-east-1"
 
 /* clang-format off */

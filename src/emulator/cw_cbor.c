@@ -7,9 +7,8 @@
  * base64-free raw strings only when they are valid text (else rejects); encoding writes
  * timestamps (members named Timestamp/Timestamps/StartTime/EndTime) as tag 1 + float/int.
  */
-#include "emulator/cw.h"
-
 #include "core/alloc.h"
+#include "emulator/cw.h"
 
 #include <cbor.h>
 #include <stdlib.h>
@@ -154,11 +153,12 @@ static cbor_item_t *object_item(json_t *v)
     cbor_item_t *m = cbor_new_definite_map(json_object_size(v));
     const char *k;
     json_t *e;
-    json_object_foreach(v, k, e) {
+    json_object_foreach(v, k, e)
+    {
         cbor_item_t *val = json_to_item(e, is_time_key(k));
         cbor_item_t *key = cbor_build_string(k);
         bool ok = m != NULL && val != NULL && key != NULL &&
-                  cbor_map_add(m, (struct cbor_pair){.key = key, .value = val});
+                  cbor_map_add(m, (struct cbor_pair){ .key = key, .value = val });
         if (key != NULL) {
             cbor_decref(&key);
         }
@@ -184,7 +184,8 @@ static cbor_item_t *json_to_item(json_t *v, bool time)
         cbor_item_t *a = cbor_new_definite_array(json_array_size(v));
         size_t i;
         json_t *e;
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             cbor_item_t *it = json_to_item(e, time);
             bool ok = a != NULL && it != NULL && cbor_array_push(a, it);
             if (it != NULL) {

@@ -154,7 +154,8 @@ static void xml_value(struct emu_xml *x, const char *name, json_t *v, bool time)
     size_t i;
     if (json_is_array(v)) {
         emu_xml_open(x, name);
-        json_array_foreach(v, i, e) {
+        json_array_foreach(v, i, e)
+        {
             xml_value(x, "member", e, time);
         }
         emu_xml_close(x, name);
@@ -162,7 +163,8 @@ static void xml_value(struct emu_xml *x, const char *name, json_t *v, bool time)
     }
     if (json_is_object(v) && strcmp(name, "ExtendedStatistics") == 0) {
         emu_xml_open(x, name);
-        json_object_foreach(v, k, e) {
+        json_object_foreach(v, k, e)
+        {
             emu_xml_open(x, "entry");
             emu_xml_text(x, "key", k);
             xml_scalar(x, "value", e, false);
@@ -173,7 +175,8 @@ static void xml_value(struct emu_xml *x, const char *name, json_t *v, bool time)
     }
     if (json_is_object(v)) {
         emu_xml_open(x, name);
-        json_object_foreach(v, k, e) {
+        json_object_foreach(v, k, e)
+        {
             xml_value(x, k, e, strcmp(k, "Timestamp") == 0 || strcmp(k, "Timestamps") == 0);
         }
         emu_xml_close(x, name);
@@ -188,7 +191,8 @@ void cw_reply_xml(struct emu_request *req, const char *op, json_t *doc)
     const char *k;
     json_t *e;
     emu_xml_begin(&x, op, CW_XMLNS, true);
-    json_object_foreach(doc, k, e) {
+    json_object_foreach(doc, k, e)
+    {
         xml_value(&x, k, e, false);
     }
     emu_xml_send(&x, req, true);

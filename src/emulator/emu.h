@@ -15,43 +15,44 @@
 #include "crypto/sigv4.h"
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
-struct emu_server;   /* server.c */
-struct emu_store;    /* store.c */
+struct emu_server; /* server.c */
+struct emu_store;  /* store.c */
 struct evhttp_request;
 struct event_base;
 
 struct emu_options {
-    const char *listen;            /* "127.0.0.1:0" */
+    const char *listen; /* "127.0.0.1:0" */
     const char *port_file;
-    const char *region;            /* default "eu-central-1" */
-    const char *account_id;        /* default "123456789012" */
+    const char *region;     /* default "eu-central-1" */
+    const char *account_id; /* default "123456789012" */
     const char *root_access_key_id;
     const char *root_secret_access_key;
-    const char *state_file;        /* NULL = in memory */
-    double tokens_per_second;      /* 0 = as fast as possible */
+    const char *state_file;   /* NULL = in memory */
+    double tokens_per_second; /* 0 = as fast as possible */
     long first_token_ms;
     const char *tls_cert, *tls_key;
     bool log_requests;
     const char *deny_model_access[32];
     size_t n_deny_model_access;
-    const char *fault_rate;        /* "throttle=0.1,http-503=0.05" */
-    size_t max_body_bytes;         /* default 8 MiB, 413 beyond */
+    const char *fault_rate; /* "throttle=0.1,http-503=0.05" */
+    size_t max_body_bytes;  /* default 8 MiB, 413 beyond */
 };
 
 /* Who made the request, after verification. */
 struct emu_principal {
     bool authenticated;
-    bool is_root;                  /* the account root (the emulator's root key) */
-    char user_name[128];           /* "" for root */
-    char user_id[32];              /* AIDA... (root: account id) */
-    char arn[256];                 /* arn:aws:iam::ACCOUNT:user/NAME or :root */
+    bool is_root;        /* the account root (the emulator's root key) */
+    char user_name[128]; /* "" for root */
+    char user_id[32];    /* AIDA... (root: account id) */
+    char arn[256];       /* arn:aws:iam::ACCOUNT:user/NAME or :root */
     char access_key_id[32];
-    bool via_bearer;               /* Bedrock API key */
-    bool session;                  /* temporary credentials (STS) */
+    bool via_bearer; /* Bedrock API key */
+    bool session;    /* temporary credentials (STS) */
 };
 
 /* Wire protocol of the routed service: decides the shape of emu_reply_error(). */
@@ -66,25 +67,25 @@ struct emu_req_priv; /* server.c: reply headers, form cache, stream state */
 
 struct emu_request {
     struct emu_server *server;
-    struct evhttp_request *evreq;  /* for streaming replies */
+    struct evhttp_request *evreq; /* for streaming replies */
     char method[8];
-    char *path;                    /* raw wire path, no query (as sent: %3A stays) */
-    char *query;                   /* raw query, "" when none */
-    struct brk_header *headers;    /* owned copies */
+    char *path;                 /* raw wire path, no query (as sent: %3A stays) */
+    char *query;                /* raw query, "" when none */
+    struct brk_header *headers; /* owned copies */
     size_t n_headers;
     const uint8_t *body;
     size_t body_len;
     /* set by the router / verifier */
-    char service[32];              /* signing name from the scope: bedrock, sts, iam, monitoring,
-                                    * budgets */
+    char service[32]; /* signing name from the scope: bedrock, sts, iam, monitoring,
+                       * budgets */
     char region[32];
-    char operation[64];            /* "InvokeModel", "GetCallerIdentity", ... */
+    char operation[64]; /* "InvokeModel", "GetCallerIdentity", ... */
     struct emu_principal principal;
     time_t now_s;
-    char request_id[40];           /* uuid, sent back as x-amzn-RequestId */
-    char fault[128];               /* x-emulator-fault value ("" when none) */
-    enum emu_protocol protocol;    /* set by the router before any reply */
-    struct emu_req_priv *priv;     /* server.c only */
+    char request_id[40];        /* uuid, sent back as x-amzn-RequestId */
+    char fault[128];            /* x-emulator-fault value ("" when none) */
+    enum emu_protocol protocol; /* set by the router before any reply */
+    struct emu_req_priv *priv;  /* server.c only */
 };
 
 const char *emu_header(const struct emu_request *req, const char *name); /* NULL if absent */
@@ -127,7 +128,7 @@ struct event_base *emu_server_base(struct emu_server *s);
 
 /* --- authorisation (policy.c) --- */
 struct emu_cond_kv {
-    const char *key;   /* "bedrock:InferenceProfileArn", "aws:RequestedRegion" */
+    const char *key; /* "bedrock:InferenceProfileArn", "aws:RequestedRegion" */
     const char *value;
 };
 /* Evaluate the principal's identity policies (attached managed + inline) for action/resource.
@@ -152,11 +153,11 @@ BEDROCK_MUST_USE bedrock_code emu_policy_validate(const char *doc, size_t len, c
 /* --- usage records (store.c), read by CloudWatch, written by the runtime --- */
 struct emu_usage {
     time_t at_s;
-    char model_id[160];        /* as CloudWatch's ModelId dimension shows it */
+    char model_id[160]; /* as CloudWatch's ModelId dimension shows it */
     char operation[40];
     long input_tokens, output_tokens;
     long latency_ms, first_token_ms;
-    int outcome;               /* 0 ok, 1 throttled, 2 client error, 3 server error */
+    int outcome; /* 0 ok, 1 throttled, 2 client error, 3 server error */
 };
 void emu_usage_record(struct emu_server *s, const struct emu_usage *u);
 typedef void emu_usage_fn(void *ctx, const struct emu_usage *u);
@@ -167,10 +168,10 @@ bool emu_model_access_granted(struct emu_server *s, const char *model_id);
 void emu_model_access_set(struct emu_server *s, const char *model_id, bool granted);
 
 /* --- service handlers (svc_*.c); each returns after replying (or scheduling a stream) --- */
-void emu_svc_sts(struct emu_request *req);        /* svc_sts.c */
-void emu_svc_iam(struct emu_request *req);        /* svc_iam.c */
-void emu_svc_bedrock(struct emu_request *req);    /* svc_bedrock.c: control plane */
-void emu_svc_runtime(struct emu_request *req);    /* svc_runtime.c */
+void emu_svc_sts(struct emu_request *req);     /* svc_sts.c */
+void emu_svc_iam(struct emu_request *req);     /* svc_iam.c */
+void emu_svc_bedrock(struct emu_request *req); /* svc_bedrock.c: control plane */
+void emu_svc_runtime(struct emu_request *req); /* svc_runtime.c */
 /* A central fault answered a runtime call: count it in CloudWatch as the service would
  * (outcome 1 throttled, 3 server error). No-op for other paths or unknown models. */
 void emu_runtime_record_fault(struct emu_request *req, int outcome);
@@ -190,14 +191,14 @@ struct emu_model {
     const char *input_modalities;  /* "TEXT,IMAGE" */
     const char *output_modalities; /* "TEXT" */
     bool streaming;
-    const char *inference_types;   /* "ON_DEMAND" | "INFERENCE_PROFILE" | "ON_DEMAND,PROVISIONED" */
-    const char *lifecycle;         /* "ACTIVE" | "LEGACY" */
-    const char *regions;           /* comma list where offered */
-    const char *kind;              /* "anthropic" | "titan" | "llama" | "nova" | ... body format */
-    const char *customizations;    /* "" | "FINE_TUNING,CONTINUED_PRE_TRAINING" (added: emusvc) */
+    const char *inference_types; /* "ON_DEMAND" | "INFERENCE_PROFILE" | "ON_DEMAND,PROVISIONED" */
+    const char *lifecycle;       /* "ACTIVE" | "LEGACY" */
+    const char *regions;         /* comma list where offered */
+    const char *kind;            /* "anthropic" | "titan" | "llama" | "nova" | ... body format */
+    const char *customizations;  /* "" | "FINE_TUNING,CONTINUED_PRE_TRAINING" (added: emusvc) */
 };
 struct emu_profile {
-    const char *profile_id;        /* "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" */
+    const char *profile_id; /* "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" */
     const char *name;
     const char *model_id;
     const char *source_region_set; /* regions that may call it (comma list) */

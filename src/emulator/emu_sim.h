@@ -20,11 +20,11 @@
 #define EMU_SIM_MAX_TOKENS 256
 
 struct emu_sim {
-    size_t prompt_bytes;     /* text bytes counted for input tokens */
+    size_t prompt_bytes; /* text bytes counted for input tokens */
     long input_tokens;
     long max_tokens;
-    struct brk_buf last_user; /* text of the last user message */
-    struct brk_buf reply;     /* emitted text (after the max_tokens cut) */
+    struct brk_buf last_user;               /* text of the last user message */
+    struct brk_buf reply;                   /* emitted text (after the max_tokens cut) */
     size_t tok_off[EMU_SIM_MAX_TOKENS + 1]; /* token i = reply[tok_off[i] .. tok_off[i+1]) */
     size_t n_tokens;
     bool hit_max;

@@ -55,8 +55,8 @@ static bool header_has(const char *list, const char *name, long *arg)
         while (*p == ' ' || *p == ',') {
             p++;
         }
-        if (strncmp(p, name, nlen) == 0 && (p[nlen] == '\0' || p[nlen] == ',' ||
-                                            p[nlen] == '=' || p[nlen] == ' ')) {
+        if (strncmp(p, name, nlen) == 0 &&
+            (p[nlen] == '\0' || p[nlen] == ',' || p[nlen] == '=' || p[nlen] == ' ')) {
             if (arg != NULL) {
                 *arg = p[nlen] == '=' ? strtol(p + nlen + 1, NULL, 10) : -1;
             }

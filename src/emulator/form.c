@@ -3,9 +3,9 @@
  * the body for a form POST, else the query string; cached in the request until it ends).
  */
 #include "form.h"
-#include "crypto/sigv4.h"
 
 #include "core/alloc.h"
+#include "crypto/sigv4.h"
 #include "server.h"
 
 #include <string.h>
@@ -36,7 +36,7 @@ void emu_form_cleanup(struct emu_form *f)
 
 bedrock_code emu_form_parse(const char *s, size_t len, struct emu_form *out)
 {
-    struct emu_form f = {NULL, NULL, 0};
+    struct emu_form f = { NULL, NULL, 0 };
     size_t cap = 0;
     bedrock_code rc = BEDROCK_OK;
     size_t i = 0;

@@ -6,6 +6,7 @@
 #define BRK_EMULATOR_FORM_H
 
 #include <bedrock/bedrock.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 

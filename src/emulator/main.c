@@ -12,15 +12,14 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: bedrock-emulator [--listen 127.0.0.1:PORT] [--port-file F] [--region R]\n"
-            "  [--account-id ID] [--root-access-key-id ID --root-secret-access-key S]\n"
-            "  [--state FILE] [--tokens-per-second N] [--first-token-ms N]\n"
-            "  [--tls-cert F --tls-key F] [--log-requests] [--deny-model-access ID]...\n"
-            "  [--fault-rate throttle=0.1,http-503=0.05] [--max-body-bytes N]\n"
-            "  [--help] [--version]\n"
-            "Offline Amazon Bedrock + IAM/STS/CloudWatch/Budgets with SigV4 verification.\n"
-            "Port 0 picks a free port; the URL is the first stdout line.\n");
+    fprintf(f, "usage: bedrock-emulator [--listen 127.0.0.1:PORT] [--port-file F] [--region R]\n"
+               "  [--account-id ID] [--root-access-key-id ID --root-secret-access-key S]\n"
+               "  [--state FILE] [--tokens-per-second N] [--first-token-ms N]\n"
+               "  [--tls-cert F --tls-key F] [--log-requests] [--deny-model-access ID]...\n"
+               "  [--fault-rate throttle=0.1,http-503=0.05] [--max-body-bytes N]\n"
+               "  [--help] [--version]\n"
+               "Offline Amazon Bedrock + IAM/STS/CloudWatch/Budgets with SigV4 verification.\n"
+               "Port 0 picks a free port; the URL is the first stdout line.\n");
 }
 
 static int need(int argc, char **argv, int i)

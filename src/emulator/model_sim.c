@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_TEXT_MAX (8u * 1024 * 1024)
+#define SIM_TEXT_MAX    (8u * 1024 * 1024)
 #define SIM_DEFAULT_MAX 4096
 
 void emu_sim_init(struct emu_sim *s)
@@ -52,7 +52,8 @@ static bool check_keys(json_t *doc, const char *const *required, const char *con
             }
         }
     }
-    json_object_foreach(doc, key, v) {
+    json_object_foreach(doc, key, v)
+    {
         bool ok = false;
         for (size_t i = 0; allowed[i] != NULL && !ok; i++) {
             ok = strcmp(allowed[i], key) == 0;
@@ -125,8 +126,8 @@ static void finish_input(struct emu_sim *s)
 }
 
 /* Anthropic content: a string or an array of {type:text,text} (other blocks count 0). */
-static bool anthropic_content(struct emu_sim *s, json_t *content, size_t idx, bool user,
-                              char *msg, size_t msglen)
+static bool anthropic_content(struct emu_sim *s, json_t *content, size_t idx, bool user, char *msg,
+                              size_t msglen)
 {
     if (json_is_string(content)) {
         return add_text(s, json_string_value(content), json_string_length(content), user);
@@ -137,7 +138,8 @@ static bool anthropic_content(struct emu_sim *s, json_t *content, size_t idx, bo
     }
     size_t i;
     json_t *b;
-    json_array_foreach(content, i, b) {
+    json_array_foreach(content, i, b)
+    {
         json_t *t = json_object_get(b, "text");
         const char *type = json_string_value(json_object_get(b, "type"));
         if (type == NULL) {
@@ -161,7 +163,8 @@ static bool anthropic_system(struct emu_sim *s, json_t *sys)
     }
     size_t i;
     json_t *b;
-    json_array_foreach(sys, i, b) {
+    json_array_foreach(sys, i, b)
+    {
         s->prompt_bytes += json_string_length(json_object_get(b, "text"));
     }
     return true;
@@ -169,14 +172,15 @@ static bool anthropic_system(struct emu_sim *s, json_t *sys)
 
 static bool parse_anthropic(struct emu_sim *s, json_t *doc, char *msg, size_t msglen)
 {
-    static const char *const req[] = {"anthropic_version", "max_tokens", "messages", NULL};
-    static const char *const allowed[] = {"anthropic_version", "anthropic_beta", "max_tokens",
-                                          "messages", "system", "stop_sequences", "temperature",
-                                          "top_p", "top_k", "tools", "tool_choice", "metadata",
-                                          "thinking", NULL};
+    static const char *const req[] = { "anthropic_version", "max_tokens", "messages", NULL };
+    static const char *const allowed[] = {
+        "anthropic_version", "anthropic_beta", "max_tokens", "messages", "system",
+        "stop_sequences",    "temperature",    "top_p",      "top_k",    "tools",
+        "tool_choice",       "metadata",       "thinking",   NULL
+    };
     if (!check_keys(doc, req, allowed, msg, msglen) ||
-        !want_type(json_object_get(doc, "max_tokens"), JSON_INTEGER, "max_tokens", "Integer",
-                   msg, msglen) ||
+        !want_type(json_object_get(doc, "max_tokens"), JSON_INTEGER, "max_tokens", "Integer", msg,
+                   msglen) ||
         !want_type(json_object_get(doc, "messages"), JSON_ARRAY, "messages", "JSONArray", msg,
                    msglen) ||
         !want_type(json_object_get(doc, "anthropic_version"), JSON_STRING, "anthropic_version",
@@ -195,14 +199,15 @@ static bool parse_anthropic(struct emu_sim *s, json_t *doc, char *msg, size_t ms
     }
     size_t i;
     json_t *m;
-    json_array_foreach(msgs, i, m) {
+    json_array_foreach(msgs, i, m)
+    {
         const char *role = json_string_value(json_object_get(m, "role"));
         if (role == NULL || (strcmp(role, "user") != 0 && strcmp(role, "assistant") != 0)) {
             snprintf(msg, msglen, "messages.%zu.role: Input should be 'user' or 'assistant'", i);
             return false;
         }
-        if (!anthropic_content(s, json_object_get(m, "content"), i, strcmp(role, "user") == 0,
-                               msg, msglen)) {
+        if (!anthropic_content(s, json_object_get(m, "content"), i, strcmp(role, "user") == 0, msg,
+                               msglen)) {
             return false;
         }
     }
@@ -217,16 +222,19 @@ bool emu_sim_parse_converse(struct emu_sim *s, json_t *doc, char *msg, size_t ms
     json_t *first = json_array_get(msgs, 0);
     const char *role0 = json_string_value(json_object_get(first, "role"));
     if (role0 == NULL || strcmp(role0, "user") != 0) {
-        snprintf(msg, msglen, "A conversation must start with a user message. Try again with a "
-                              "conversation that starts with a user message.");
+        snprintf(msg, msglen,
+                 "A conversation must start with a user message. Try again with a "
+                 "conversation that starts with a user message.");
         return false;
     }
     size_t i, j;
     json_t *m, *b;
-    json_array_foreach(msgs, i, m) {
+    json_array_foreach(msgs, i, m)
+    {
         const char *role = json_string_value(json_object_get(m, "role"));
         bool user = role != NULL && strcmp(role, "user") == 0;
-        json_array_foreach(json_object_get(m, "content"), j, b) {
+        json_array_foreach(json_object_get(m, "content"), j, b)
+        {
             json_t *t = json_object_get(b, "text");
             if (json_is_string(t) &&
                 !add_text(s, json_string_value(t), json_string_length(t), user)) {
@@ -235,15 +243,17 @@ bool emu_sim_parse_converse(struct emu_sim *s, json_t *doc, char *msg, size_t ms
             }
         }
     }
-    json_array_foreach(json_object_get(doc, "system"), i, b) {
+    json_array_foreach(json_object_get(doc, "system"), i, b)
+    {
         s->prompt_bytes += json_string_length(json_object_get(b, "text"));
     }
     json_t *mt = json_object_get(json_object_get(doc, "inferenceConfig"), "maxTokens");
     if (json_is_integer(mt)) {
         s->max_tokens = (long)json_integer_value(mt);
         if (s->max_tokens < 1) {
-            snprintf(msg, msglen, "The maximum tokens you requested exceeds the model limit "
-                                  "or is below 1. Try again with a valid value.");
+            snprintf(msg, msglen,
+                     "The maximum tokens you requested exceeds the model limit "
+                     "or is below 1. Try again with a valid value.");
             return false;
         }
     }
@@ -344,7 +354,8 @@ static bool add_words(struct emu_sim *s, const char *text, size_t len, size_t ma
 {
     size_t i = 0, words = 0;
     while (i < len && words < max_words) {
-        while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) {
+        while (i < len &&
+               (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) {
             i++;
         }
         size_t start = i;

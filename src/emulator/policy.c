@@ -59,7 +59,8 @@ static bool any_match(json_t *pats, const char *value, bool icase)
     }
     size_t i;
     json_t *p;
-    json_array_foreach(pats, i, p) {
+    json_array_foreach(pats, i, p)
+    {
         if (json_is_string(p) && glob_match(json_string_value(p), value, icase)) {
             return true;
         }
@@ -86,11 +87,11 @@ struct op {
 
 static struct op parse_op(const char *name)
 {
-    struct op op = {OP_BAD, false, false};
+    struct op op = { OP_BAD, false, false };
     char buf[96];
     const char *colon = strchr(name, ':');
-    if (colon != NULL && (strncmp(name, "ForAnyValue:", 12) == 0 ||
-                          strncmp(name, "ForAllValues:", 13) == 0)) {
+    if (colon != NULL &&
+        (strncmp(name, "ForAnyValue:", 12) == 0 || strncmp(name, "ForAllValues:", 13) == 0)) {
         name = colon + 1;
     }
     snprintf(buf, sizeof(buf), "%s", name);
@@ -104,13 +105,18 @@ static struct op parse_op(const char *name)
         enum op_kind kind;
         bool negate;
     } OPS[] = {
-        {"StringEquals", OP_STR_EQ, false},        {"StringNotEquals", OP_STR_EQ, true},
-        {"StringEqualsIgnoreCase", OP_STR_EQ_IC, false},
-        {"StringNotEqualsIgnoreCase", OP_STR_EQ_IC, true},
-        {"StringLike", OP_STR_LIKE, false},        {"StringNotLike", OP_STR_LIKE, true},
-        {"ArnEquals", OP_ARN_LIKE, false},         {"ArnLike", OP_ARN_LIKE, false},
-        {"ArnNotEquals", OP_ARN_LIKE, true},       {"ArnNotLike", OP_ARN_LIKE, true},
-        {"Bool", OP_BOOL, false},                  {"Null", OP_NULL, false},
+        { "StringEquals", OP_STR_EQ, false },
+        { "StringNotEquals", OP_STR_EQ, true },
+        { "StringEqualsIgnoreCase", OP_STR_EQ_IC, false },
+        { "StringNotEqualsIgnoreCase", OP_STR_EQ_IC, true },
+        { "StringLike", OP_STR_LIKE, false },
+        { "StringNotLike", OP_STR_LIKE, true },
+        { "ArnEquals", OP_ARN_LIKE, false },
+        { "ArnLike", OP_ARN_LIKE, false },
+        { "ArnNotEquals", OP_ARN_LIKE, true },
+        { "ArnNotLike", OP_ARN_LIKE, true },
+        { "Bool", OP_BOOL, false },
+        { "Null", OP_NULL, false },
     };
     for (size_t i = 0; i < sizeof(OPS) / sizeof(OPS[0]); i++) {
         if (strcmp(buf, OPS[i].name) == 0) {
@@ -155,7 +161,8 @@ static bool key_match(struct op op, json_t *vals, const char *actual)
     } else {
         size_t i;
         json_t *v;
-        json_array_foreach(vals, i, v) {
+        json_array_foreach(vals, i, v)
+        {
             if (json_is_string(v) && value_match(op.kind, json_string_value(v), actual)) {
                 any = true;
                 break;
@@ -169,11 +176,13 @@ static bool conditions_match(json_t *cond, const struct emu_cond_kv *ctx, size_t
 {
     const char *opname;
     json_t *block;
-    json_object_foreach(cond, opname, block) {
+    json_object_foreach(cond, opname, block)
+    {
         struct op op = parse_op(opname);
         const char *key;
         json_t *vals;
-        json_object_foreach(block, key, vals) {
+        json_object_foreach(block, key, vals)
+        {
             if (!key_match(op, vals, ctx_get(ctx, n_ctx, key))) {
                 return false;
             }
@@ -211,7 +220,8 @@ static bool str_or_str_array(json_t *v)
     }
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (!json_is_string(e)) {
             return false;
         }
@@ -247,10 +257,11 @@ static bedrock_code validate_statement(json_t *st, char *msg, size_t msglen)
     }
     const char *key;
     json_t *v;
-    json_object_foreach(st, key, v) {
-        static const char *const KNOWN[] = {"Sid", "Effect", "Action", "NotAction", "Resource",
-                                            "NotResource", "Condition", "Principal",
-                                            "NotPrincipal"};
+    json_object_foreach(st, key, v)
+    {
+        static const char *const KNOWN[] = { "Sid",       "Effect",    "Action",
+                                             "NotAction", "Resource",  "NotResource",
+                                             "Condition", "Principal", "NotPrincipal" };
         bool known = false;
         for (size_t i = 0; i < sizeof(KNOWN) / sizeof(KNOWN[0]); i++) {
             known = known || strcmp(key, KNOWN[i]) == 0;
@@ -280,8 +291,7 @@ static bedrock_code validate_statement(json_t *st, char *msg, size_t msglen)
     }
     json_t *r = json_object_get(st, "Resource"), *nr = json_object_get(st, "NotResource");
     if ((r == NULL) == (nr == NULL)) {
-        return fail(msg, msglen, BEDROCK_E_VALIDATION,
-                    "Policy statement must contain resources.");
+        return fail(msg, msglen, BEDROCK_E_VALIDATION, "Policy statement must contain resources.");
     }
     if (!str_or_str_array(r != NULL ? r : nr)) {
         return fail(msg, msglen, BEDROCK_E_VALIDATION, "Syntax errors in policy.");
@@ -295,7 +305,8 @@ static bedrock_code validate_statement(json_t *st, char *msg, size_t msglen)
     }
     const char *opname;
     json_t *block;
-    json_object_foreach(cond, opname, block) {
+    json_object_foreach(cond, opname, block)
+    {
         if (parse_op(opname).kind == OP_BAD) {
             if (msg != NULL && msglen > 0) {
                 snprintf(msg, msglen, "Invalid Condition type : %s", opname);
@@ -307,7 +318,8 @@ static bedrock_code validate_statement(json_t *st, char *msg, size_t msglen)
         }
         const char *ck;
         json_t *cv;
-        json_object_foreach(block, ck, cv) {
+        json_object_foreach(block, ck, cv)
+        {
             if (!json_is_boolean(cv) && !str_or_str_array(cv)) {
                 return fail(msg, msglen, BEDROCK_E_VALIDATION, "Syntax errors in policy.");
             }
@@ -319,8 +331,7 @@ static bedrock_code validate_statement(json_t *st, char *msg, size_t msglen)
 static bedrock_code load(const char *doc, size_t len, json_t **root, char *msg, size_t msglen)
 {
     if (len > BRK_MAX_POLICY_BYTES) {
-        return fail(msg, msglen, BEDROCK_E_LIMIT,
-                    "Cannot exceed quota for PolicySize: 6144");
+        return fail(msg, msglen, BEDROCK_E_LIMIT, "Cannot exceed quota for PolicySize: 6144");
     }
     json_error_t jerr;
     json_t *j = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -332,14 +343,15 @@ static bedrock_code load(const char *doc, size_t len, json_t **root, char *msg, 
     json_t *sts = json_object_get(j, "Statement");
     if (!json_is_object(j) || sts == NULL) {
         rc = fail(msg, msglen, BEDROCK_E_VALIDATION, "Syntax errors in policy.");
-    } else if (ver != NULL && (!json_is_string(ver) ||
-                               (strcmp(json_string_value(ver), "2012-10-17") != 0 &&
-                                strcmp(json_string_value(ver), "2008-10-17") != 0))) {
+    } else if (ver != NULL &&
+               (!json_is_string(ver) || (strcmp(json_string_value(ver), "2012-10-17") != 0 &&
+                                         strcmp(json_string_value(ver), "2008-10-17") != 0))) {
         rc = fail(msg, msglen, BEDROCK_E_VALIDATION, "The policy failed legacy parsing");
     } else if (json_is_array(sts)) {
         size_t i;
         json_t *st;
-        json_array_foreach(sts, i, st) {
+        json_array_foreach(sts, i, st)
+        {
             rc = validate_statement(st, msg, msglen);
             if (rc != BEDROCK_OK) {
                 break;
@@ -384,9 +396,8 @@ static int eval_loaded(json_t *j, const char *action, const char *resource,
     return d;
 }
 
-bedrock_code emu_policy_eval(const char *doc, size_t len, const char *action,
-                             const char *resource, const struct emu_cond_kv *ctx, size_t n_ctx,
-                             int *decision)
+bedrock_code emu_policy_eval(const char *doc, size_t len, const char *action, const char *resource,
+                             const struct emu_cond_kv *ctx, size_t n_ctx, int *decision)
 {
     json_t *j = NULL;
     bedrock_code rc = load(doc, len, &j, NULL, 0);
@@ -409,8 +420,8 @@ bedrock_code emu_policy_eval(const char *doc, size_t len, const char *action,
 struct pcache_entry {
     uint64_t hash;
     size_t len;
-    char *doc;      /* NULL = empty way */
-    json_t *j;      /* NULL = the document does not validate (ignored, as before) */
+    char *doc; /* NULL = empty way */
+    json_t *j; /* NULL = the document does not validate (ignored, as before) */
     unsigned long used;
 };
 static struct pcache_entry g_pcache[PCACHE_SETS][PCACHE_WAYS];
@@ -515,7 +526,7 @@ bool emu_authorize(struct emu_request *req, const char *action, const char *reso
     if (p->authenticated && p->is_root) {
         return true;
     }
-    struct auth_ctx a = {action, resource, ctx, n_ctx, 0};
+    struct auth_ctx a = { action, resource, ctx, n_ctx, 0 };
     if (p->authenticated && p->user_name[0] != '\0') {
         emu_store_user_policies(emu_server_store(req->server), p->user_name, eval_one, &a);
     }

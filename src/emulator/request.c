@@ -7,10 +7,9 @@
  * one arena owned by the request; the request is freed exactly once (after the reply, or at
  * stream end / abort / client close).
  */
-#include "server.h"
-
 #include "core/alloc.h"
 #include "core/limits.h"
+#include "server.h"
 #include "xmlout.h"
 
 #include <cbor.h>
@@ -205,16 +204,26 @@ void emu_reply_header(struct emu_request *req, const char *name, const char *val
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return status < 400 ? "OK" : "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status < 400 ? "OK" : "Error";
     }
 }
 
@@ -267,8 +276,9 @@ static void reply_error_query(struct emu_request *req, int status, const char *c
     rc = rc != BEDROCK_OK ? rc : brk_buf_append_str(&b, "</Code>\n    <Message>");
     rc = rc != BEDROCK_OK ? rc : emu_xml_escape_buf(&b, msg);
     rc = rc != BEDROCK_OK ? rc
-                          : brk_buf_appendf(&b, "</Message>\n  </Error>\n  <RequestId>%s"
-                                                "</RequestId>\n</ErrorResponse>\n",
+                          : brk_buf_appendf(&b,
+                                            "</Message>\n  </Error>\n  <RequestId>%s"
+                                            "</RequestId>\n</ErrorResponse>\n",
                                             req->request_id);
     if (rc == BEDROCK_OK) {
         emu_reply(req, status, "text/xml", b.data, b.len);
@@ -278,17 +288,16 @@ static void reply_error_query(struct emu_request *req, int status, const char *c
     brk_buf_cleanup(&b);
 }
 
-static void reply_error_cbor(struct emu_request *req, int status, const char *code,
-                             const char *msg)
+static void reply_error_cbor(struct emu_request *req, int status, const char *code, const char *msg)
 {
     cbor_item_t *map = cbor_new_definite_map(2);
     unsigned char *out = NULL;
     size_t out_size = 0, len = 0;
     if (map != NULL) {
-        bool ok = cbor_map_add(map, (struct cbor_pair){cbor_move(cbor_build_string("__type")),
-                                                       cbor_move(cbor_build_string(code))}) &&
-                  cbor_map_add(map, (struct cbor_pair){cbor_move(cbor_build_string("message")),
-                                                       cbor_move(cbor_build_string(msg))});
+        bool ok = cbor_map_add(map, (struct cbor_pair){ cbor_move(cbor_build_string("__type")),
+                                                        cbor_move(cbor_build_string(code)) }) &&
+                  cbor_map_add(map, (struct cbor_pair){ cbor_move(cbor_build_string("message")),
+                                                        cbor_move(cbor_build_string(msg)) });
         len = ok ? cbor_serialize_alloc(map, &out, &out_size) : 0;
         cbor_decref(&map);
     }

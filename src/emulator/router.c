@@ -8,18 +8,17 @@
  * monitoring / JSON 1.1 budgets), /service/.../operation/<Op> (rpc-v2-cbor), bedrock paths
  * (rest-json), else query (form Action).
  */
+#include "core/alloc.h"
 #include "faults.h"
 #include "form.h"
 #include "server.h"
-
-#include "core/alloc.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#define CW_TARGET "GraniteServiceVersion20100801."
-#define CW_CBOR_PATH "/service/GraniteServiceVersion20100801/operation/"
+#define CW_TARGET      "GraniteServiceVersion20100801."
+#define CW_CBOR_PATH   "/service/GraniteServiceVersion20100801/operation/"
 #define BUDGETS_TARGET "AWSBudgetServiceGateway."
 
 static bool starts(const char *s, const char *prefix)
@@ -89,9 +88,10 @@ static bool is_bedrock_path(const char *path)
 
 static bool is_sts_action(const char *a)
 {
-    static const char *const STS[] = {"GetCallerIdentity", "AssumeRole", "GetSessionToken",
-                                      "GetAccessKeyInfo", "AssumeRoleWithWebIdentity",
-                                      "GetFederationToken", "DecodeAuthorizationMessage"};
+    static const char *const STS[] = { "GetCallerIdentity",         "AssumeRole",
+                                       "GetSessionToken",           "GetAccessKeyInfo",
+                                       "AssumeRoleWithWebIdentity", "GetFederationToken",
+                                       "DecodeAuthorizationMessage" };
     for (size_t i = 0; a != NULL && i < sizeof(STS) / sizeof(STS[0]); i++) {
         if (strcmp(a, STS[i]) == 0) {
             return true;
@@ -126,8 +126,8 @@ void emu_route_protocol_only(struct emu_request *req)
         snprintf(req->operation, sizeof(req->operation), "%s", req->path + strlen(CW_CBOR_PATH));
         return;
     }
-    if (strcmp(req->service, "bedrock") == 0 || (req->service[0] == '\0' &&
-                                                 is_bedrock_path(req->path))) {
+    if (strcmp(req->service, "bedrock") == 0 ||
+        (req->service[0] == '\0' && is_bedrock_path(req->path))) {
         snprintf(req->service, sizeof(req->service), "bedrock");
         req->protocol = EMU_PROTO_REST_JSON;
         return;
@@ -144,11 +144,11 @@ static const char *runtime_op(const char *path)
 {
     static const struct {
         const char *suffix, *op;
-    } OPS[] = {{"/invoke", "InvokeModel"},
-               {"/invoke-with-response-stream", "InvokeModelWithResponseStream"},
-               {"/converse", "Converse"},
-               {"/converse-stream", "ConverseStream"},
-               {"/count-tokens", "CountTokens"}};
+    } OPS[] = { { "/invoke", "InvokeModel" },
+                { "/invoke-with-response-stream", "InvokeModelWithResponseStream" },
+                { "/converse", "Converse" },
+                { "/converse-stream", "ConverseStream" },
+                { "/count-tokens", "CountTokens" } };
     const char *last = strrchr(path, '/');
     for (size_t i = 0; last != NULL && i < sizeof(OPS) / sizeof(OPS[0]); i++) {
         if (strcmp(last, OPS[i].suffix) == 0) {
@@ -204,8 +204,9 @@ static void dispatch(struct emu_request *req)
     } else if (strcmp(req->service, "iam") == 0) {
         emu_svc_iam(req);
     } else {
-        emu_reply_error(req, 400, req->protocol == EMU_PROTO_QUERY ? "InvalidAction"
-                                                                   : "UnknownOperationException",
+        emu_reply_error(req, 400,
+                        req->protocol == EMU_PROTO_QUERY ? "InvalidAction"
+                                                         : "UnknownOperationException",
                         "The service '%s' is not offered by this endpoint.", req->service);
     }
 }

@@ -31,8 +31,8 @@ long rt_sim_latency_ms(const struct rt_call *c, long out_tokens);
 json_t *rt_invoke_body(const struct rt_call *c, const struct emu_sim *s, const char *req_id);
 json_t *rt_converse_body(const struct rt_call *c, const struct emu_sim *s, long latency_ms);
 /* Record one usage row. */
-void rt_record(struct emu_request *req, const struct rt_call *c, long in, long out,
-               long latency_ms, long ftl_ms, int outcome);
+void rt_record(struct emu_request *req, const struct rt_call *c, long in, long out, long latency_ms,
+               long ftl_ms, int outcome);
 
 /* Start a streamed reply (InvokeModelWithResponseStream / ConverseStream); takes over s
  * (cleans it up when the stream ends). */

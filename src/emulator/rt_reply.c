@@ -81,13 +81,13 @@ json_t *rt_invoke_body(const struct rt_call *c, const struct emu_sim *s, const c
                          s->hit_max ? "LENGTH" : "FINISH");
     }
     if (strcmp(kind, "llama") == 0) {
-        return json_pack("{s:s,s:I,s:I,s:s}", "generation", reply_text(s), "prompt_token_count",
-                         in, "generation_token_count", out, "stop_reason",
+        return json_pack("{s:s,s:I,s:I,s:s}", "generation", reply_text(s), "prompt_token_count", in,
+                         "generation_token_count", out, "stop_reason",
                          s->hit_max ? "length" : "stop");
     }
     if (strcmp(kind, "nova") == 0) {
-        return json_pack("{s:{s:{s:s,s:[{s:s}]}},s:s,s:{s:I,s:I,s:I}}", "output", "message",
-                         "role", "assistant", "content", "text", reply_text(s), "stopReason",
+        return json_pack("{s:{s:{s:s,s:[{s:s}]}},s:s,s:{s:I,s:I,s:I}}", "output", "message", "role",
+                         "assistant", "content", "text", reply_text(s), "stopReason",
                          s->hit_max ? "max_tokens" : "end_turn", "usage", "inputTokens", in,
                          "outputTokens", out, "totalTokens", in + out);
     }

@@ -19,10 +19,9 @@
  *   emu_stream_abort() (which clear on_close and may free the request, so st->req is not used
  *   after them), or by on_close when the client goes away first (including after a stall).
  */
-#include "emulator/rt.h"
-
 #include "core/alloc.h"
 #include "core/base64.h"
+#include "emulator/rt.h"
 #include "eventstream/eventstream.h"
 
 #include <stdio.h>
@@ -58,9 +57,9 @@ static long mono_ms(void)
 
 static bool fault_kind_of(struct rt_stream *st, const char *name)
 {
-    static const char *const excs[] = {"throttlingException", "modelStreamErrorException",
-                                       "validationException", "internalServerException",
-                                       "serviceUnavailableException"};
+    static const char *const excs[] = { "throttlingException", "modelStreamErrorException",
+                                        "validationException", "internalServerException",
+                                        "serviceUnavailableException" };
     if (strncmp(name, "stream-exception=", 17) == 0) {
         for (size_t i = 0; i < sizeof(excs) / sizeof(excs[0]); i++) {
             if (strcmp(name + 17, excs[i]) == 0) {
@@ -74,7 +73,7 @@ static bool fault_kind_of(struct rt_stream *st, const char *name)
     static const struct {
         const char *name;
         enum fault_kind kind;
-    } kinds[] = {{"drop", F_DROP}, {"bad-crc", F_BADCRC}, {"stall", F_STALL}};
+    } kinds[] = { { "drop", F_DROP }, { "bad-crc", F_BADCRC }, { "stall", F_STALL } };
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         if (strcmp(name, kinds[i].name) == 0) {
             st->fault = kinds[i].kind;
@@ -255,8 +254,8 @@ static bool send_event(struct rt_stream *st, size_t i, bool corrupt)
     pad(payload, i);
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
-    const char *const names[3] = {":event-type", ":content-type", ":message-type"};
-    const char *const values[3] = {type, "application/json", "event"};
+    const char *const names[3] = { ":event-type", ":content-type", ":message-type" };
+    const char *const values[3] = { type, "application/json", "event" };
     bool ok = text != NULL && write_frame(st, names, values, text, corrupt);
     free(text);
     return ok;
@@ -289,8 +288,8 @@ static void send_exception(struct rt_stream *st)
     }
     char *text = json_dumps(p, JSON_COMPACT);
     json_decref(p);
-    const char *const names[3] = {":message-type", ":exception-type", ":content-type"};
-    const char *const values[3] = {"exception", st->exc, "application/json"};
+    const char *const names[3] = { ":message-type", ":exception-type", ":content-type" };
+    const char *const values[3] = { "exception", st->exc, "application/json" };
     if (text != NULL) {
         (void)write_frame(st, names, values, text, false);
     }

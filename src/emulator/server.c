@@ -92,8 +92,8 @@ void emu_server_request_done(struct emu_server *s, const struct emu_request *req
 static void on_request(struct evhttp_request *evreq, void *arg)
 {
     struct emu_server *s = arg;
-    static const char *const METHODS[] = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS",
-                                          "TRACE", "CONNECT", "PATCH"};
+    static const char *const METHODS[] = { "GET",     "POST",  "HEAD",    "PUT",  "DELETE",
+                                           "OPTIONS", "TRACE", "CONNECT", "PATCH" };
     enum evhttp_cmd_type cmd = evhttp_request_get_command(evreq);
     const char *method = "GET";
     for (unsigned i = 0; i < 9; i++) {
@@ -120,11 +120,11 @@ static void on_request(struct evhttp_request *evreq, void *arg)
     size_t blen = evbuffer_get_length(body);
     const uint8_t *bp = blen > 0 ? evbuffer_pullup(body, -1) : NULL;
     const char *uri = evhttp_request_get_uri(evreq);
-    struct emu_request *req =
-        hs == NULL ? NULL
-                   : emu_request_new(s, method, uri != NULL ? uri : "/", hs, nh,
-                                     blen > s->opt.max_body_bytes ? NULL : bp,
-                                     blen > s->opt.max_body_bytes ? 0 : blen);
+    struct emu_request *req = hs == NULL
+                                  ? NULL
+                                  : emu_request_new(s, method, uri != NULL ? uri : "/", hs, nh,
+                                                    blen > s->opt.max_body_bytes ? NULL : bp,
+                                                    blen > s->opt.max_body_bytes ? 0 : blen);
     if (hs != small) {
         brk_free(hs);
     }
@@ -137,8 +137,9 @@ static void on_request(struct evhttp_request *evreq, void *arg)
     s->inflight++;
     if (blen > s->opt.max_body_bytes) {
         emu_route_protocol_only(req);
-        emu_reply_error(req, 413, req->protocol == EMU_PROTO_QUERY ? "RequestEntityTooLarge"
-                                                                    : "ValidationException",
+        emu_reply_error(req, 413,
+                        req->protocol == EMU_PROTO_QUERY ? "RequestEntityTooLarge"
+                                                         : "ValidationException",
                         "Request body of %zu bytes exceeds the maximum of %zu bytes "
                         "(--max-body-bytes).",
                         blen, s->opt.max_body_bytes);
@@ -230,7 +231,7 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
         event_base_loopexit(s->base, NULL);
         return;
     }
-    struct timeval tv = {0, 50000};
+    struct timeval tv = { 0, 50000 };
     evtimer_add(s->drain, &tv);
 }
 
@@ -249,7 +250,7 @@ static void on_signal(evutil_socket_t fd, short what, void *arg)
             event_base_loopexit(s->base, NULL);
             return;
         }
-        struct timeval tv = {0, 0};
+        struct timeval tv = { 0, 0 };
         evtimer_add(s->drain, &tv);
     }
 }
@@ -274,8 +275,7 @@ static int write_port_file(const char *path, const char *url)
 static int setup_tls(struct emu_server *s)
 {
     s->ssl = SSL_CTX_new(TLS_server_method());
-    if (s->ssl == NULL ||
-        SSL_CTX_use_certificate_chain_file(s->ssl, s->opt.tls_cert) != 1 ||
+    if (s->ssl == NULL || SSL_CTX_use_certificate_chain_file(s->ssl, s->opt.tls_cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(s->ssl, s->opt.tls_key, SSL_FILETYPE_PEM) != 1) {
         fprintf(stderr, "bedrock-emulator: cannot load TLS certificate/key\n");
         return -1;
@@ -343,8 +343,7 @@ int emu_server_run(struct emu_server *s)
     evhttp_set_max_body_size(s->http, (ev_ssize_t)(s->opt.max_body_bytes * 2 + 65536));
     evhttp_set_timeout(s->http, 60);
     evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
-                                            EVHTTP_REQ_PATCH);
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD | EVHTTP_REQ_PATCH);
     evhttp_set_gencb(s->http, on_request, s);
     if (s->opt.tls_cert != NULL && s->opt.tls_key != NULL && setup_tls(s) != 0) {
         return 1;

@@ -28,12 +28,11 @@ struct emu_req_priv {
     void *ctx;
     long delay_ms;
     struct timespec t0;
-    char *arena;    /* header names/values, path, query */
-    uint8_t *body;  /* owned copy of the body */
+    char *arena;   /* header names/values, path, query */
+    uint8_t *body; /* owned copy of the body */
 };
 
-BEDROCK_MUST_USE bedrock_code emu_server_new(const struct emu_options *o,
-                                             struct emu_server **out);
+BEDROCK_MUST_USE bedrock_code emu_server_new(const struct emu_options *o, struct emu_server **out);
 /* Bind, print the URL (first stdout line) and the root key, run until SIGINT/SIGTERM.
  * Returns the process exit status. */
 int emu_server_run(struct emu_server *s);

@@ -13,10 +13,9 @@
  * "Last used" updates are skipped when they would write identical values. In-memory stores
  * batch usage records (one transaction per USAGE_BATCH) and flush before any read of them.
  */
-#include "store_priv.h"
-
 #include "core/alloc.h"
 #include "emu.h"
+#include "store_priv.h"
 
 #include <openssl/rand.h>
 #include <stdarg.h>
@@ -35,7 +34,6 @@ static const char *const STMT_SQL[S_N] = {
     "SELECT id,user,service_user_name,secret,status FROM service_creds "
     "WHERE service_user_name=?",
 };
-
 
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS users(name TEXT PRIMARY KEY, id TEXT UNIQUE, path TEXT,"
@@ -61,12 +59,11 @@ static const char SCHEMA[] =
     "CREATE INDEX IF NOT EXISTS usage_at ON usage(at);";
 
 /* Writes to these tables change who a key belongs to, its status, or what it may do. */
-static void on_update(void *arg, int op, const char *dbname, const char *table,
-                      sqlite3_int64 rowid)
+static void on_update(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
 {
-    static const char *const IAM_TABLES[] = {"users", "policies", "policy_versions",
-                                             "attachments", "inline_policies", "access_keys",
-                                             "service_creds", "model_denials"};
+    static const char *const IAM_TABLES[] = { "users",         "policies",        "policy_versions",
+                                              "attachments",   "inline_policies", "access_keys",
+                                              "service_creds", "model_denials" };
     struct emu_store *st = arg;
     (void)op;
     (void)dbname;
@@ -98,8 +95,7 @@ static void seed_aws_policies(struct emu_store *st)
                              "INSERT OR IGNORE INTO policies VALUES(?,?,?,?,?,1,2,1423000000,"
                              "1423000000,1)",
                              "sssss", arn, p[i].name, p[i].id, p[i].path, p[i].description);
-        (void)emu_store_exec(st,
-                             "INSERT OR IGNORE INTO policy_versions VALUES(?,1,?,1423000000)",
+        (void)emu_store_exec(st, "INSERT OR IGNORE INTO policy_versions VALUES(?,1,?,1423000000)",
                              "ss", arn, p[i].document);
     }
 }
@@ -177,8 +173,7 @@ static void vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
     }
 }
 
-static sqlite3_stmt *vprepare(struct emu_store *st, const char *sql, const char *types,
-                              va_list ap)
+static sqlite3_stmt *vprepare(struct emu_store *st, const char *sql, const char *types, va_list ap)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -191,8 +186,7 @@ static sqlite3_stmt *vprepare(struct emu_store *st, const char *sql, const char 
 
 /* A cached statement for slot, bound; a fresh one when the cached one is in use (a callback
  * re-entering the store). Give it back with release(). */
-sqlite3_stmt *emu_store_acquire(struct emu_store *st, enum stmt_slot slot, const char *types,
-                                ...)
+sqlite3_stmt *emu_store_acquire(struct emu_store *st, enum stmt_slot slot, const char *types, ...)
 {
     va_list ap;
     va_start(ap, types);
@@ -203,8 +197,8 @@ sqlite3_stmt *emu_store_acquire(struct emu_store *st, enum stmt_slot slot, const
         return stmt;
     }
     if (st->stmt[slot] == NULL &&
-        sqlite3_prepare_v3(st->db, STMT_SQL[slot], -1, SQLITE_PREPARE_PERSISTENT,
-                           &st->stmt[slot], NULL) != SQLITE_OK) {
+        sqlite3_prepare_v3(st->db, STMT_SQL[slot], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[slot],
+                           NULL) != SQLITE_OK) {
         fprintf(stderr, "bedrock-emulator: SQL error: %s\n", sqlite3_errmsg(st->db));
         st->stmt[slot] = NULL;
         va_end(ap);
@@ -295,8 +289,7 @@ void emu_store_random_id(const char *prefix, size_t n, char *out, size_t outlen)
 
 void emu_store_random_secret(char *out, size_t len)
 {
-    static const char B64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     uint8_t rnd[128];
     if (len == 0 || len - 1 > sizeof(rnd)) {
         return;

@@ -10,6 +10,7 @@
 #define BRK_EMULATOR_STORE_H
 
 #include <bedrock/bedrock.h>
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,12 +39,12 @@ void emu_store_random_secret(char *out, size_t len);
 /* Access keys (user keys and STS session keys). */
 struct emu_key {
     char id[32];
-    char user[128];           /* "" = account root */
+    char user[128]; /* "" = account root */
     char secret[64];
-    char status[16];          /* Active | Inactive */
-    char session_token[512];  /* "" for long-term keys */
+    char status[16];         /* Active | Inactive */
+    char session_token[512]; /* "" for long-term keys */
     time_t created_s;
-    time_t expires_s;         /* 0 = never */
+    time_t expires_s; /* 0 = never */
 };
 /* BEDROCK_E_NOT_FOUND when absent. */
 BEDROCK_MUST_USE bedrock_code emu_store_key_get(struct emu_store *st, const char *id,
@@ -63,13 +64,12 @@ BEDROCK_MUST_USE bedrock_code emu_store_ssc_find(struct emu_store *st, const cha
                                                  struct emu_ssc *out);
 
 /* IAM user lookup: id (AIDA...) by name; E_NOT_FOUND when absent. */
-BEDROCK_MUST_USE bedrock_code emu_store_user_id(struct emu_store *st, const char *name,
-                                                char *id, size_t idlen);
+BEDROCK_MUST_USE bedrock_code emu_store_user_id(struct emu_store *st, const char *name, char *id,
+                                                size_t idlen);
 
 /* (added: perfemu) IAM user by name: id and path ("/" style); E_NOT_FOUND when absent. */
-BEDROCK_MUST_USE bedrock_code emu_store_user_get(struct emu_store *st, const char *name,
-                                                 char *id, size_t idlen, char *path,
-                                                 size_t pathlen);
+BEDROCK_MUST_USE bedrock_code emu_store_user_get(struct emu_store *st, const char *name, char *id,
+                                                 size_t idlen, char *path, size_t pathlen);
 /* (added: perfemu) Bumped by every write to an IAM table (users, policies, versions,
  * attachments, inline policies, access keys, service credentials, model denials); in-memory
  * caches of that state are valid only while it is unchanged. The last-used bookkeeping of

@@ -108,7 +108,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         return; /* the handler ended, aborted, or rescheduled the stream itself */
     }
     /* true: run again after the same delay */
-    struct timeval tv = {p->delay_ms / 1000, (p->delay_ms % 1000) * 1000};
+    struct timeval tv = { p->delay_ms / 1000, (p->delay_ms % 1000) * 1000 };
     evtimer_add(p->timer, &tv);
 }
 
@@ -134,7 +134,7 @@ void emu_stream_schedule(struct emu_request *req, long delay_ms, emu_tick_fn *ti
     if (p->timer == NULL) {
         return;
     }
-    struct timeval tv = {p->delay_ms / 1000, (p->delay_ms % 1000) * 1000};
+    struct timeval tv = { p->delay_ms / 1000, (p->delay_ms % 1000) * 1000 };
     evtimer_add(p->timer, &tv);
 }
 
@@ -216,7 +216,7 @@ void emu_request_hold(struct emu_request *req, long ms)
     if (p->timer == NULL) {
         p->timer = evtimer_new(emu_server_base(req->server), on_hold_expired, req);
     }
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
     if (p->timer != NULL) {
         evtimer_add(p->timer, &tv);
     }

@@ -102,8 +102,8 @@ static void get_model(struct emu_request *req, const char *ident)
                         ident);
         return;
     }
-    bool found = emu_resolve_model_id(ident, &m, &p) && m != NULL &&
-                 emu_model_in_region(m, req->region);
+    bool found =
+        emu_resolve_model_id(ident, &m, &p) && m != NULL && emu_model_in_region(m, req->region);
     emu_fm_arn(req->region, found ? m->model_id : ident, arn, sizeof(arn));
     if (!emu_authorize_or_reply(req, "bedrock:GetFoundationModel", found ? arn : "*", NULL, 0)) {
         return;
@@ -132,7 +132,8 @@ static json_t *profile_json(struct emu_request *req, const struct emu_profile *p
     }
     size_t i;
     json_t *r;
-    json_array_foreach(dests, i, r) {
+    json_array_foreach(dests, i, r)
+    {
         emu_fm_arn(json_string_value(r), p->model_id, marn, sizeof(marn));
         json_array_append_new(models, json_pack("{s:s}", "modelArn", marn));
     }

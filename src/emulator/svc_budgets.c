@@ -8,17 +8,16 @@
  * account (DuplicateRecordException); absent ones give NotFoundException. Authorised as
  * budgets:ViewBudget / budgets:ModifyBudget on arn:aws:budgets::ACCOUNT:budget/NAME.
  */
+#include "core/alloc.h"
 #include "emulator/store.h"
 #include "emulator/svc_util.h"
-
-#include "core/alloc.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define BUDGETS_TARGET "AWSBudgetServiceGateway."
-#define BUDGETS_NS "budgets"
-#define BUDGET_END_S 3706473600 /* 2087-06-15, AWS's open-ended budget end */
+#define BUDGETS_NS     "budgets"
+#define BUDGET_END_S   3706473600 /* 2087-06-15, AWS's open-ended budget end */
 
 static void budget_key(const char *account, const char *name, char *out, size_t cap)
 {
@@ -69,16 +68,16 @@ static void create_budget(struct emu_request *req, json_t *in, const char *accou
     json_t *b = json_deep_copy(budget);
     time_t now = req->now_s != 0 ? req->now_s : time(NULL);
     if (json_object_get(b, "TimePeriod") == NULL) {
-        json_object_set_new(b, "TimePeriod", json_pack("{s:I,s:I}", "Start",
-                                                       (json_int_t)month_start(now), "End",
-                                                       (json_int_t)BUDGET_END_S));
+        json_object_set_new(b, "TimePeriod",
+                            json_pack("{s:I,s:I}", "Start", (json_int_t)month_start(now), "End",
+                                      (json_int_t)BUDGET_END_S));
     }
     if (json_object_get(b, "CalculatedSpend") == NULL) {
-        const char *unit = json_string_value(
-            json_object_get(json_object_get(b, "BudgetLimit"), "Unit"));
+        const char *unit =
+            json_string_value(json_object_get(json_object_get(b, "BudgetLimit"), "Unit"));
         json_object_set_new(b, "CalculatedSpend",
-                            json_pack("{s:{s:s,s:s}}", "ActualSpend", "Amount", "0",
-                                      "Unit", unit != NULL ? unit : "USD"));
+                            json_pack("{s:{s:s,s:s}}", "ActualSpend", "Amount", "0", "Unit",
+                                      unit != NULL ? unit : "USD"));
     }
     json_object_set_new(b, "LastUpdatedTime", json_integer((json_int_t)now));
     json_t *notes = json_object_get(in, "NotificationsWithSubscribers");
@@ -140,7 +139,8 @@ static void describe_budget(struct emu_request *req, json_t *in, const char *acc
         json_t *list = json_array();
         size_t i;
         json_t *n;
-        json_array_foreach(json_object_get(rec, "Notifications"), i, n) {
+        json_array_foreach(json_object_get(rec, "Notifications"), i, n)
+        {
             json_array_append(list, json_object_get(n, "Notification"));
         }
         json_object_set_new(out, "Notifications", list);
@@ -177,7 +177,7 @@ static void describe_budgets(struct emu_request *req, const char *account)
         return;
     }
     snprintf(prefix, sizeof(prefix), "%s|", account);
-    struct each_ctx c = {prefix, json_array()};
+    struct each_ctx c = { prefix, json_array() };
     emu_store_kv_each(emu_server_store(req->server), BUDGETS_NS, each_budget, &c);
     emu_reply_json(req, 200, "application/x-amz-json-1.1", json_pack("{s:o}", "Budgets", c.list));
 }

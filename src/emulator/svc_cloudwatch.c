@@ -10,19 +10,18 @@
  * call. Buckets are [start + k*period, start + (k+1)*period) with start rounded down to whole
  * seconds; only buckets with samples produce datapoints. Percentiles use the nearest rank.
  */
+#include "core/alloc.h"
 #include "emulator/cw.h"
 #include "emulator/svc_util.h"
-
-#include "core/alloc.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CW_TARGET "GraniteServiceVersion20100801."
-#define CW_CBOR_PATH "/service/GraniteServiceVersion20100801/operation/"
-#define CW_NS "AWS/Bedrock"
+#define CW_TARGET      "GraniteServiceVersion20100801."
+#define CW_CBOR_PATH   "/service/GraniteServiceVersion20100801/operation/"
+#define CW_NS          "AWS/Bedrock"
 #define CW_MAX_BUCKETS 100800
 
 enum cw_proto { CW_JSON, CW_QUERY, CW_CBOR };
@@ -38,9 +37,9 @@ struct cw_series {
 };
 
 static const char *const g_metrics[] = {
-    "Invocations", "InputTokenCount", "OutputTokenCount", "InvocationLatency",
-    "TimeToFirstToken", "InvocationThrottles", "InvocationClientErrors",
-    "InvocationServerErrors"};
+    "Invocations",      "InputTokenCount",     "OutputTokenCount",       "InvocationLatency",
+    "TimeToFirstToken", "InvocationThrottles", "InvocationClientErrors", "InvocationServerErrors"
+};
 
 static bool known_metric(const char *m)
 {
@@ -198,7 +197,8 @@ static const char *model_dim(json_t *dims, bool *ok)
     json_t *d;
     const char *model = NULL;
     *ok = true;
-    json_array_foreach(dims, i, d) {
+    json_array_foreach(dims, i, d)
+    {
         const char *name = json_string_value(json_object_get(d, "Name"));
         if (name == NULL || strcmp(name, "ModelId") != 0) {
             *ok = false;
@@ -232,8 +232,7 @@ static bool series_init(struct emu_request *req, json_t *in, json_t *metric_doc,
     if (!parse_time(json_object_get(in, "EndTime"), &s->end)) {
         return bad(req, "MissingParameter", "The parameter EndTime is required.");
     }
-    if (period <= 0 || (period >= 60 && period % 60 != 0) ||
-        (period < 60 && 60 % period != 0)) {
+    if (period <= 0 || (period >= 60 && period % 60 != 0) || (period < 60 && 60 % period != 0)) {
         return bad(req, "InvalidParameterValue",
                    "The parameter Period must be a multiple of 60 (or 1, 5, 10, 30).");
     }
@@ -285,19 +284,21 @@ static json_t *op_get_metric_statistics(struct emu_request *req, json_t *in)
             if (s.n[b] == 0) {
                 continue;
             }
-            json_t *dp = json_pack("{s:I,s:s}", "Timestamp",
-                                   (json_int_t)(s.start + (time_t)b * s.period), "Unit",
-                                   metric_unit(s.metric));
+            json_t *dp =
+                json_pack("{s:I,s:s}", "Timestamp", (json_int_t)(s.start + (time_t)b * s.period),
+                          "Unit", metric_unit(s.metric));
             size_t i;
             json_t *st;
             double v;
-            json_array_foreach(stats, i, st) {
+            json_array_foreach(stats, i, st)
+            {
                 if (json_is_string(st) && stat_of(json_string_value(st), s.vals[b], s.n[b], &v)) {
                     json_object_set_new(dp, json_string_value(st), json_real(v));
                 }
             }
             json_t *eo = json_object();
-            json_array_foreach(ext, i, st) {
+            json_array_foreach(ext, i, st)
+            {
                 if (json_is_string(st) && json_string_value(st)[0] == 'p' &&
                     stat_of(json_string_value(st), s.vals[b], s.n[b], &v)) {
                     json_object_set_new(eo, json_string_value(st), json_real(v));
@@ -334,7 +335,7 @@ static json_t *data_result(struct emu_request *req, json_t *in, json_t *q, bool 
                      json_is_integer(per) ? (long)json_integer_value(per) : 0, &s, &empty)) {
         return NULL;
     }
-    double probe[1] = {0};
+    double probe[1] = { 0 };
     double v;
     if (!stat_of(stat, probe, 1, &v)) {
         bad(req, "InvalidParameterValue", "The value for the parameter Stat is not valid.");
@@ -346,7 +347,8 @@ static json_t *data_result(struct emu_request *req, json_t *in, json_t *q, bool 
         for (size_t k = 0; k < s.nb; k++) {
             size_t b = asc ? k : s.nb - 1 - k;
             if (s.n[b] > 0 && stat_of(stat, s.vals[b], s.n[b], &v)) {
-                json_array_append_new(ts, json_integer((json_int_t)(s.start + (time_t)b * s.period)));
+                json_array_append_new(ts,
+                                      json_integer((json_int_t)(s.start + (time_t)b * s.period)));
                 json_array_append_new(vals, json_real(v));
             }
         }
@@ -369,7 +371,8 @@ static json_t *op_get_metric_data(struct emu_request *req, json_t *in)
     json_t *results = json_array();
     size_t i;
     json_t *q;
-    json_array_foreach(qs, i, q) {
+    json_array_foreach(qs, i, q)
+    {
         bool fail = false;
         json_t *r = data_result(req, in, q, asc, &fail);
         if (fail) {
@@ -402,7 +405,7 @@ static json_t *op_list_metrics(struct emu_request *req, json_t *in)
     bool dims_ok = true;
     json_t *dims = json_object_get(in, "Dimensions");
     const char *want_model = model_dim(dims, &dims_ok);
-    struct cw_list_ctx c = {json_object()};
+    struct cw_list_ctx c = { json_object() };
     json_t *out = json_array();
     time_t now = req->now_s != 0 ? req->now_s : time(NULL);
     if ((ns == NULL || strcmp(ns, CW_NS) == 0) && dims_ok) {
@@ -410,7 +413,8 @@ static json_t *op_list_metrics(struct emu_request *req, json_t *in)
     }
     const char *model;
     json_t *unused;
-    json_object_foreach(c.models, model, unused) {
+    json_object_foreach(c.models, model, unused)
+    {
         if (want_model != NULL && strcmp(want_model, model) != 0) {
             continue;
         }
@@ -485,9 +489,9 @@ void emu_svc_cloudwatch(struct emu_request *req)
     static const struct {
         const char *name;
         json_t *(*fn)(struct emu_request *, json_t *);
-    } ops[] = {{"GetMetricStatistics", op_get_metric_statistics},
-               {"GetMetricData", op_get_metric_data},
-               {"ListMetrics", op_list_metrics}};
+    } ops[] = { { "GetMetricStatistics", op_get_metric_statistics },
+                { "GetMetricData", op_get_metric_data },
+                { "ListMetrics", op_list_metrics } };
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         if (strcmp(op, ops[i].name) != 0) {
             continue;
@@ -499,7 +503,8 @@ void emu_svc_cloudwatch(struct emu_request *req)
         }
         json_t *in = read_input(req, proto, op);
         if (in == NULL) {
-            emu_reply_error(req, 400, "SerializationException", "Could not parse the request body.");
+            emu_reply_error(req, 400, "SerializationException",
+                            "Could not parse the request body.");
             return;
         }
         json_t *out = ops[i].fn(req, in);

@@ -4,9 +4,8 @@
  * or policies remain). Every action is authorised with emu_authorize on the user's ARN.
  * Replies follow botocore's iam service model (xmlns 2010-05-08, ResponseMetadata/RequestId).
  */
-#include "iam.h"
-
 #include "core/buf.h"
+#include "iam.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,8 +56,7 @@ void iam_user_arn(struct emu_request *req, const char *user, char *out, size_t o
     }
     (void)n;
     sqlite3_finalize(st);
-    snprintf(out, outlen, "arn:aws:iam::%s:user%s%s", emu_server_account(req->server), path,
-             user);
+    snprintf(out, outlen, "arn:aws:iam::%s:user%s%s", emu_server_account(req->server), path, user);
 }
 
 bool iam_user_exists(struct emu_request *req, const char *user)
@@ -89,8 +87,7 @@ void iam_xml_urlenc(struct emu_xml *x, const char *name, const char *doc)
 {
     struct brk_buf enc = BRK_BUF(1u << 20);
     bedrock_code rc = BEDROCK_OK;
-    for (const unsigned char *p = (const unsigned char *)doc; *p != '\0' && rc == BEDROCK_OK;
-         p++) {
+    for (const unsigned char *p = (const unsigned char *)doc; *p != '\0' && rc == BEDROCK_OK; p++) {
         bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                     (*p >= '0' && *p <= '9') || strchr("-_.~", *p) != NULL;
         rc = keep ? brk_buf_append_char(&enc, (char)*p) : brk_buf_appendf(&enc, "%%%02X", *p);
@@ -118,9 +115,9 @@ static void xml_user(struct emu_xml *x, struct emu_request *req, sqlite3_stmt *s
 
 static void reply_user(struct emu_request *req, const char *action, const char *user)
 {
-    sqlite3_stmt *st = emu_store_prepare(emu_server_store(req->server),
-                                         "SELECT name,id,path,created FROM users WHERE name=?",
-                                         "s", user);
+    sqlite3_stmt *st =
+        emu_store_prepare(emu_server_store(req->server),
+                          "SELECT name,id,path,created FROM users WHERE name=?", "s", user);
     struct emu_xml x;
     emu_xml_begin(&x, action, IAM_NS, true);
     emu_xml_open(&x, "User");
@@ -153,8 +150,7 @@ static void create_user(struct emu_request *req)
     int rc = emu_store_exec(emu_server_store(req->server), "INSERT INTO users VALUES(?,?,?,?)",
                             "sssi", user, id, path, (long long)req->now_s);
     if (rc == SQLITE_CONSTRAINT) {
-        emu_reply_error(req, 409, "EntityAlreadyExists", "User with name %s already exists.",
-                        user);
+        emu_reply_error(req, 409, "EntityAlreadyExists", "User with name %s already exists.", user);
         return;
     }
     reply_user(req, "CreateUser", user);
@@ -224,8 +220,10 @@ static void delete_user(struct emu_request *req)
     }
     struct emu_store *s = emu_server_store(req->server);
     const char *conflict = NULL;
-    if (emu_store_int(s, "SELECT COUNT(*) FROM access_keys WHERE user=? AND "
-                         "(session_token IS NULL OR session_token='')", "s", user) > 0) {
+    if (emu_store_int(s,
+                      "SELECT COUNT(*) FROM access_keys WHERE user=? AND "
+                      "(session_token IS NULL OR session_token='')",
+                      "s", user) > 0) {
         conflict = "Cannot delete entity, must delete access keys first.";
     } else if (emu_store_int(s, "SELECT COUNT(*) FROM attachments WHERE user=?", "s", user) > 0) {
         conflict = "Cannot delete entity, must detach all policies first.";

@@ -6,17 +6,16 @@
  * once as ServiceCredentialSecret = "ABSK" + base64("<ServiceUserName>:<secret>")).
  * Keys with user "" belong to the account root. Secrets are wiped after the reply is built.
  */
-#include "iam.h"
-
 #include "core/alloc.h"
 #include "core/base64.h"
+#include "iam.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* The user the key ops are about ("" = root) and its ARN; false when replied. */
-static bool key_owner(struct emu_request *req, const char *action, const char **user,
-                      char *arn, size_t arnlen)
+static bool key_owner(struct emu_request *req, const char *action, const char **user, char *arn,
+                      size_t arnlen)
 {
     const char *u = iam_target_user(req);
     if (u == NULL) {
@@ -37,8 +36,10 @@ static void create_access_key(struct emu_request *req)
         return;
     }
     struct emu_store *s = emu_server_store(req->server);
-    if (emu_store_int(s, "SELECT COUNT(*) FROM access_keys WHERE user=? AND "
-                         "(session_token IS NULL OR session_token='')", "s", user) >= 2) {
+    if (emu_store_int(s,
+                      "SELECT COUNT(*) FROM access_keys WHERE user=? AND "
+                      "(session_token IS NULL OR session_token='')",
+                      "s", user) >= 2) {
         emu_reply_error(req, 409, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
         return;
     }
@@ -148,8 +149,7 @@ static void last_used(struct emu_request *req)
                                          "s", id);
     if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        emu_reply_error(req, 404, "NoSuchEntity", "The Access Key with id %s cannot be found.",
-                        id);
+        emu_reply_error(req, 404, "NoSuchEntity", "The Access Key with id %s cannot be found.", id);
         return;
     }
     char user[128], arn[512];

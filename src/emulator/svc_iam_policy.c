@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define POLICY_COLS "p.arn,p.name,p.id,p.path,p.default_version,p.created,p.updated," \
-                    "(SELECT COUNT(*) FROM attachments a WHERE a.arn=p.arn),p.description"
+#define POLICY_COLS                                                   \
+    "p.arn,p.name,p.id,p.path,p.default_version,p.created,p.updated," \
+    "(SELECT COUNT(*) FROM attachments a WHERE a.arn=p.arn),p.description"
 
 static void xml_policy(struct emu_xml *x, sqlite3_stmt *st)
 {
@@ -47,9 +48,9 @@ static bool policy_exists(struct emu_request *req, const char *arn)
 
 static void reply_policy(struct emu_request *req, const char *action, const char *arn)
 {
-    sqlite3_stmt *st = emu_store_prepare(emu_server_store(req->server),
-                                         "SELECT " POLICY_COLS " FROM policies p WHERE arn=?", "s",
-                                         arn);
+    sqlite3_stmt *st =
+        emu_store_prepare(emu_server_store(req->server),
+                          "SELECT " POLICY_COLS " FROM policies p WHERE arn=?", "s", arn);
     struct emu_xml x;
     emu_xml_begin(&x, action, IAM_NS, true);
     emu_xml_open(&x, "Policy");
@@ -82,8 +83,8 @@ static void create_policy(struct emu_request *req)
     const char *desc = emu_form_get(req, "Description");
     path = path != NULL && path[0] != '\0' ? path : "/";
     char arn[512], id[32];
-    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:policy%s%s", emu_server_account(req->server),
-             path, name);
+    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:policy%s%s", emu_server_account(req->server), path,
+             name);
     if (!iam_allow(req, "iam:CreatePolicy", arn) || !valid_doc(req, doc)) {
         return;
     }
@@ -126,8 +127,10 @@ static void get_policy_version(struct emu_request *req)
         "si", arn, v);
     if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
-        emu_reply_error(req, 404, "NoSuchEntity", "Policy %s version %s does not exist or is not "
-                        "attachable.", arn, ver);
+        emu_reply_error(req, 404, "NoSuchEntity",
+                        "Policy %s version %s does not exist or is not "
+                        "attachable.",
+                        arn, ver);
         return;
     }
     struct emu_xml x;

@@ -5,10 +5,9 @@
  * stored; the bearer the client uses is "ABSK" + base64("<ServiceUserName>:<secret>"), returned
  * once as ServiceCredentialSecret.
  */
-#include "iam.h"
-
 #include "core/alloc.h"
 #include "core/base64.h"
+#include "iam.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -127,8 +126,8 @@ static void delete_ssc(struct emu_request *req)
     struct emu_store *s = emu_server_store(req->server);
     if (emu_store_int(s, "SELECT COUNT(*) FROM service_creds WHERE id=? AND user=?", "ss", id,
                       user) == 0) {
-        emu_reply_error(req, 404, "NoSuchEntity",
-                        "No such credential %s exists for user %s", id, user);
+        emu_reply_error(req, 404, "NoSuchEntity", "No such credential %s exists for user %s", id,
+                        user);
         return;
     }
     (void)emu_store_exec(s, "DELETE FROM service_creds WHERE id=?", "s", id);

@@ -8,10 +8,9 @@
  * The model id comes from the WIRE path segment, percent-decoded exactly once. Every outcome
  * after the model is known is recorded as a usage row (CloudWatch reads them).
  */
+#include "core/base64.h"
 #include "emulator/rt.h"
 #include "emulator/svc_util.h"
-
-#include "core/base64.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,15 +26,13 @@ static const char *const g_actions[] = {
 };
 
 static const char *const g_ops[] = {
-    [RT_INVOKE] = "InvokeModel",
-    [RT_INVOKE_STREAM] = "InvokeModelWithResponseStream",
-    [RT_CONVERSE] = "Converse",
-    [RT_CONVERSE_STREAM] = "ConverseStream",
+    [RT_INVOKE] = "InvokeModel",       [RT_INVOKE_STREAM] = "InvokeModelWithResponseStream",
+    [RT_CONVERSE] = "Converse",        [RT_CONVERSE_STREAM] = "ConverseStream",
     [RT_COUNT_TOKENS] = "CountTokens",
 };
 
-void rt_record(struct emu_request *req, const struct rt_call *c, long in, long out,
-               long latency_ms, long ftl_ms, int outcome)
+void rt_record(struct emu_request *req, const struct rt_call *c, long in, long out, long latency_ms,
+               long ftl_ms, int outcome)
 {
     struct emu_usage u;
     memset(&u, 0, sizeof(u));
@@ -57,11 +54,11 @@ static bool parse_path(const char *path, enum rt_op *op, char *ident, size_t cap
     static const struct {
         const char *verb;
         enum rt_op op;
-    } verbs[] = {{"invoke", RT_INVOKE},
-                 {"invoke-with-response-stream", RT_INVOKE_STREAM},
-                 {"converse", RT_CONVERSE},
-                 {"converse-stream", RT_CONVERSE_STREAM},
-                 {"count-tokens", RT_COUNT_TOKENS}};
+    } verbs[] = { { "invoke", RT_INVOKE },
+                  { "invoke-with-response-stream", RT_INVOKE_STREAM },
+                  { "converse", RT_CONVERSE },
+                  { "converse-stream", RT_CONVERSE_STREAM },
+                  { "count-tokens", RT_COUNT_TOKENS } };
     if (strncmp(path, pre, sizeof(pre) - 1) != 0) {
         return false;
     }
@@ -110,20 +107,21 @@ static bool authorize_call(struct emu_request *req, const struct rt_call *c, con
     }
     if (c->profile == NULL) {
         emu_fm_arn(req->region, c->model->model_id, arn, sizeof(arn));
-        struct emu_cond_kv kv[] = {{"aws:RequestedRegion", req->region}};
+        struct emu_cond_kv kv[] = { { "aws:RequestedRegion", req->region } };
         return emu_authorize_or_reply(req, action, arn, kv, 1);
     }
     char parn[400], dest[32];
     emu_profile_arn(req->region, emu_server_account(req->server), c->profile->profile_id, parn,
                     sizeof(parn));
-    struct emu_cond_kv kv1[] = {{"aws:RequestedRegion", req->region}};
+    struct emu_cond_kv kv1[] = { { "aws:RequestedRegion", req->region } };
     if (!emu_authorize_or_reply(req, action, parn, kv1, 1)) {
         return false;
     }
     pick_dest(c->profile, req->region, dest, sizeof(dest));
     emu_fm_arn(dest, c->profile->model_id, arn, sizeof(arn));
-    struct emu_cond_kv kv2[] = {{"bedrock:InferenceProfileArn", parn},
-                                {"aws:RequestedRegion", dest[0] != '\0' ? dest : "unspecified"}};
+    struct emu_cond_kv kv2[] = { { "bedrock:InferenceProfileArn", parn },
+                                 { "aws:RequestedRegion",
+                                   dest[0] != '\0' ? dest : "unspecified" } };
     return emu_authorize_or_reply(req, action, arn, kv2, 2);
 }
 
@@ -136,8 +134,8 @@ static void client_error(struct emu_request *req, const struct rt_call *c, int s
 
 /* CountTokens: {"input":{"invokeModel":{"body":"<base64 or JSON text>"}}} or
  * {"input":{"converse":{messages, system, ...}}}. */
-static bool count_tokens_parse(struct emu_request *req, const struct rt_call *c,
-                               struct emu_sim *s, char *msg, size_t msglen)
+static bool count_tokens_parse(struct emu_request *req, const struct rt_call *c, struct emu_sim *s,
+                               char *msg, size_t msglen)
 {
     json_t *doc = emu_body_json(req);
     json_t *input = json_object_get(doc, "input");
@@ -224,8 +222,7 @@ static bool model_checks(struct emu_request *req, struct rt_call *c)
         return false;
     }
     if ((c->op == RT_INVOKE_STREAM || c->op == RT_CONVERSE_STREAM) && !c->model->streaming) {
-        client_error(req, c, 400, "ValidationException",
-                     "The model is unsupported for streaming.");
+        client_error(req, c, 400, "ValidationException", "The model is unsupported for streaming.");
         return false;
     }
     return true;
@@ -289,19 +286,20 @@ void emu_svc_runtime(struct emu_request *req)
         goto out;
     }
     if (!known) {
-        emu_reply_error(req, 400, "ValidationException", "The provided model identifier is invalid.");
+        emu_reply_error(req, 400, "ValidationException",
+                        "The provided model identifier is invalid.");
         goto out;
     }
     if (!model_checks(req, &c)) {
         goto out;
     }
-    bool ok = c.op == RT_COUNT_TOKENS
-                  ? count_tokens_parse(req, &c, &s, msg, sizeof(msg))
-                  : emu_sim_parse(&s,
-                                  c.op == RT_CONVERSE || c.op == RT_CONVERSE_STREAM
-                                      ? EMU_API_CONVERSE
-                                      : EMU_API_INVOKE,
-                                  c.model->kind, req->body, req->body_len, msg, sizeof(msg));
+    bool ok =
+        c.op == RT_COUNT_TOKENS
+            ? count_tokens_parse(req, &c, &s, msg, sizeof(msg))
+            : emu_sim_parse(&s,
+                            c.op == RT_CONVERSE || c.op == RT_CONVERSE_STREAM ? EMU_API_CONVERSE
+                                                                              : EMU_API_INVOKE,
+                            c.model->kind, req->body, req->body_len, msg, sizeof(msg));
     if (!ok) {
         client_error(req, &c, 400, "ValidationException", msg);
         goto out;

@@ -3,11 +3,10 @@
  * GetSessionToken (ASIA keys + session token stored; the verifier accepts them until
  * Expiration, ExpiredToken after). Replies in AWS's exact XML shape.
  */
+#include "core/alloc.h"
 #include "server.h"
 #include "store.h"
 #include "xmlout.h"
-
-#include "core/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +50,8 @@ static void get_session_token(struct emu_request *req)
     int rc = emu_store_exec(emu_server_store(req->server),
                             "INSERT INTO access_keys(id,user,secret,status,created,session_token,"
                             "expires) VALUES(?,?,?,'Active',?,?,?)",
-                            "sssisi", akid, req->principal.user_name, secret,
-                            (long long)req->now_s, token, (long long)exp);
+                            "sssisi", akid, req->principal.user_name, secret, (long long)req->now_s,
+                            token, (long long)exp);
     if (rc != SQLITE_DONE) {
         emu_reply_error(req, 500, "InternalFailure", "state write failed");
     } else {

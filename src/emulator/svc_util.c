@@ -6,9 +6,9 @@
  * "". Identifier resolution accepts plain ids and ARNs, nothing else.
  */
 #include "emulator/svc_util.h"
-#include "crypto/sigv4.h"
 
 #include "core/alloc.h"
+#include "crypto/sigv4.h"
 
 #include <stdio.h>
 #include <string.h>

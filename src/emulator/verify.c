@@ -8,14 +8,13 @@
  * x-amz-security-token value is masked in the canonical string we echo). Errors use each
  * protocol's AWS codes (query: InvalidClientTokenId...; json: UnrecognizedClientException...).
  */
-#include "server.h"
-#include "store.h"
-#include "xmlout.h"
-
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "core/limits.h"
 #include "crypto/sigv4.h"
+#include "server.h"
+#include "store.h"
+#include "xmlout.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -24,10 +23,10 @@
 #include <strings.h>
 
 #define MSG_BAD_TOKEN "The security token included in the request is invalid."
-#define MSG_EXPIRED "The security token included in the request is expired"
-#define MSG_SIG_MISMATCH                                                                        \
-    "The request signature we calculated does not match the signature you provided. Check "   \
-    "your AWS Secret Access Key and signing method. Consult the service documentation for "   \
+#define MSG_EXPIRED   "The security token included in the request is expired"
+#define MSG_SIG_MISMATCH                                                                    \
+    "The request signature we calculated does not match the signature you provided. Check " \
+    "your AWS Secret Access Key and signing method. Consult the service documentation for " \
     "details."
 
 static bool q(const struct emu_request *req)
@@ -37,22 +36,22 @@ static bool q(const struct emu_request *req)
 
 static bool fail_unknown_key(struct emu_request *req)
 {
-    emu_reply_error(req, 403, q(req) ? "InvalidClientTokenId" : "UnrecognizedClientException",
-                    "%s", MSG_BAD_TOKEN);
+    emu_reply_error(req, 403, q(req) ? "InvalidClientTokenId" : "UnrecognizedClientException", "%s",
+                    MSG_BAD_TOKEN);
     return false;
 }
 
 static bool fail_sig(struct emu_request *req, const char *msg)
 {
-    emu_reply_error(req, 403, q(req) ? "SignatureDoesNotMatch" : "InvalidSignatureException",
-                    "%s", msg);
+    emu_reply_error(req, 403, q(req) ? "SignatureDoesNotMatch" : "InvalidSignatureException", "%s",
+                    msg);
     return false;
 }
 
 static bool fail_incomplete(struct emu_request *req, const char *msg)
 {
-    emu_reply_error(req, 400, q(req) ? "IncompleteSignature" : "IncompleteSignatureException",
-                    "%s", msg);
+    emu_reply_error(req, 400, q(req) ? "IncompleteSignature" : "IncompleteSignatureException", "%s",
+                    msg);
     return false;
 }
 
@@ -133,9 +132,9 @@ static bool check_signature(struct emu_request *req, const struct claim *c, cons
     snprintf(scope, sizeof(scope), "%s/%s/%s/aws4_request", c->date8, c->region, c->service);
     bedrock_code rc = brk_sigv4_canonical_query(&cq, c->query, c->skip);
     if (rc == BEDROCK_OK) {
-        rc = brk_sigv4_canonical_request(&cr, c->method, c->path, cq.data != NULL ? cq.data : "",
-                                         c->headers, c->n_headers, c->signed_headers, payload,
-                                         true);
+        rc =
+            brk_sigv4_canonical_request(&cr, c->method, c->path, cq.data != NULL ? cq.data : "",
+                                        c->headers, c->n_headers, c->signed_headers, payload, true);
     }
     if (rc == BEDROCK_OK) {
         rc = brk_sigv4_string_to_sign(&sts, c->amz_date, scope, &cr);
@@ -151,8 +150,7 @@ static bool check_signature(struct emu_request *req, const struct claim *c, cons
     ok = strlen(c->signature) == 64 && CRYPTO_memcmp(sig, c->signature, 64) == 0;
     if (!ok) {
         mask_token(&cr);
-        emu_reply_error(req, 403,
-                        q(req) ? "SignatureDoesNotMatch" : "InvalidSignatureException",
+        emu_reply_error(req, 403, q(req) ? "SignatureDoesNotMatch" : "InvalidSignatureException",
                         "%s\n\nThe Canonical String for this request should have been\n'%s'\n\n"
                         "The String-to-Sign should have been\n'%s'\n",
                         MSG_SIG_MISMATCH, cr.data != NULL ? cr.data : "",
@@ -200,14 +198,17 @@ static bool check_time(struct emu_request *req, const struct claim *c)
     if (c->presigned) {
         if (req->now_s > t + c->expires_s) {
             brk_amz_date(req->now_s - c->expires_s, edge);
-            snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - %ld sec.)",
-                     c->amz_date, edge, now_s, c->expires_s);
+            snprintf(msg, sizeof(msg),
+                     "Signature expired: %s is now earlier than %s (%s - %ld sec.)", c->amz_date,
+                     edge, now_s, c->expires_s);
             return fail_sig(req, msg);
         }
         if (t > req->now_s + window) {
             brk_amz_date(req->now_s + window, edge);
-            snprintf(msg, sizeof(msg), "Signature not yet current: %s is still later than %s "
-                     "(%s + %ld min.)", c->amz_date, edge, now_s, window / 60);
+            snprintf(msg, sizeof(msg),
+                     "Signature not yet current: %s is still later than %s "
+                     "(%s + %ld min.)",
+                     c->amz_date, edge, now_s, window / 60);
             return fail_sig(req, msg);
         }
         return true;
@@ -220,8 +221,10 @@ static bool check_time(struct emu_request *req, const struct claim *c)
     }
     if (t > req->now_s + window) {
         brk_amz_date(req->now_s + window, edge);
-        snprintf(msg, sizeof(msg), "Signature not yet current: %s is still later than %s "
-                 "(%s + %ld min.)", c->amz_date, edge, now_s, window / 60);
+        snprintf(msg, sizeof(msg),
+                 "Signature not yet current: %s is still later than %s "
+                 "(%s + %ld min.)",
+                 c->amz_date, edge, now_s, window / 60);
         return fail_sig(req, msg);
     }
     return true;
@@ -251,8 +254,8 @@ bool emu_principal_user(struct emu_request *req, const char *user, const char *a
     p->is_root = false;
     snprintf(p->user_name, sizeof(p->user_name), "%s", user);
     snprintf(p->user_id, sizeof(p->user_id), "%s", id);
-    snprintf(p->arn, sizeof(p->arn), "arn:aws:iam::%s:user%s%s",
-             emu_server_account(req->server), path[0] != '\0' ? path : "/", user);
+    snprintf(p->arn, sizeof(p->arn), "arn:aws:iam::%s:user%s%s", emu_server_account(req->server),
+             path[0] != '\0' ? path : "/", user);
     snprintf(p->access_key_id, sizeof(p->access_key_id), "%s", akid);
     return true;
 }
@@ -332,8 +335,8 @@ static bool verify_claim(struct emu_request *req, struct claim *c)
         return false;
     }
     snprintf(req->region, sizeof(req->region), "%s", c->region);
-    if (!req->principal.is_root || strcmp(c->akid, emu_server_options(req->server)
-                                                       ->root_access_key_id) != 0) {
+    if (!req->principal.is_root ||
+        strcmp(c->akid, emu_server_options(req->server)->root_access_key_id) != 0) {
         emu_store_key_used(emu_server_store(req->server), c->akid, req->now_s, c->service,
                            c->region);
     }
@@ -423,8 +426,7 @@ out:
     return ok;
 }
 
-
-static const char *const SKIP_SIG[] = {"X-Amz-Signature", NULL};
+static const char *const SKIP_SIG[] = { "X-Amz-Signature", NULL };
 
 bool emu_verify(struct emu_request *req)
 {
@@ -461,8 +463,8 @@ bool emu_verify(struct emu_request *req)
 
 bool emu_verify_presigned_token(struct emu_request *req, const char *host, const char *query)
 {
-    static const char *const SKIP[] = {"X-Amz-Signature", "Version", NULL};
-    struct brk_header h = {"host", 4, host, strlen(host)};
+    static const char *const SKIP[] = { "X-Amz-Signature", "Version", NULL };
+    struct brk_header h = { "host", 4, host, strlen(host) };
     struct claim c;
     memset(&c, 0, sizeof(c));
     c.method = "GET";

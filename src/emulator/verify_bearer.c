@@ -9,23 +9,23 @@
  * CreateServiceSpecificCredential(ServiceName=bedrock.amazonaws.com).
  * Either way the principal then needs bedrock:CallWithBearerToken. Decoded tokens are wiped.
  */
-#include "server.h"
-#include "store.h"
-
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "core/limits.h"
+#include "server.h"
+#include "store.h"
 
 #include <openssl/crypto.h>
 #include <string.h>
 
 #define SHORT_PREFIX "bedrock-api-key-"
-#define TOKEN_HOST "bedrock.amazonaws.com"
+#define TOKEN_HOST   "bedrock.amazonaws.com"
 
 static bool bad_token(struct emu_request *req)
 {
-    emu_reply_error(req, 403, req->protocol == EMU_PROTO_QUERY ? "InvalidClientTokenId"
-                                                               : "UnrecognizedClientException",
+    emu_reply_error(req, 403,
+                    req->protocol == EMU_PROTO_QUERY ? "InvalidClientTokenId"
+                                                     : "UnrecognizedClientException",
                     "The security token included in the request is invalid.");
     return false;
 }

@@ -19,8 +19,8 @@ struct emu_xml {
 
 /* <?xml ...?><{action}Response xmlns="{xmlns}"> and, when result, <{action}Result>. */
 void emu_xml_begin(struct emu_xml *x, const char *action, const char *xmlns, bool result);
-void emu_xml_open(struct emu_xml *x, const char *name);   /* <name> */
-void emu_xml_close(struct emu_xml *x, const char *name);  /* </name> */
+void emu_xml_open(struct emu_xml *x, const char *name);                   /* <name> */
+void emu_xml_close(struct emu_xml *x, const char *name);                  /* </name> */
 void emu_xml_text(struct emu_xml *x, const char *name, const char *text); /* <name>esc</name> */
 void emu_xml_long(struct emu_xml *x, const char *name, long long v);
 void emu_xml_time(struct emu_xml *x, const char *name, time_t t); /* ISO 8601 Z */

@@ -52,15 +52,20 @@ static bedrock_code parse(struct parsed *p, bool stop, int argc, const char *con
     return brk_args_parse(&p->spec, argc, argv, &p->args, &p->err);
 }
 
-#define ARGV(...) (const char *const[]){__VA_ARGS__}
-#define N(...) ((int)(sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)))
+#define ARGV(...)         \
+    (const char *const[]) \
+    {                     \
+        __VA_ARGS__       \
+    }
+#define N(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
 
 static void test_forms(void **state)
 {
     (void)state;
     struct parsed p;
-    const char *const *av = ARGV("--model", "a:b", "--stream", "--max-tokens=200", "x", "--temperature",
-                     "0.5", "--header", "A: 1", "--header=B: 2", "--region", "eu-west-1", "y");
+    const char *const *av =
+        ARGV("--model", "a:b", "--stream", "--max-tokens=200", "x", "--temperature", "0.5",
+             "--header", "A: 1", "--header=B: 2", "--region", "eu-west-1", "y");
     assert_int_equal(parse(&p, false, 13, av), BEDROCK_OK);
     assert_string_equal(p.c.model, "a:b");
     assert_true(p.c.stream);
@@ -98,8 +103,8 @@ static void test_short_and_globals(void **state)
 {
     (void)state;
     struct parsed p;
-    const char *const *av = ARGV("-h", "-o", "table", "--debug", "--no-color", "--max-attempts", "5",
-                     "--profile=dev");
+    const char *const *av =
+        ARGV("-h", "-o", "table", "--debug", "--no-color", "--max-attempts", "5", "--profile=dev");
     assert_int_equal(parse(&p, false, 8, av), BEDROCK_OK);
     assert_true(p.g.help);
     assert_string_equal(p.g.output, "table");
@@ -139,15 +144,15 @@ static void test_usage_errors(void **state)
 {
     (void)state;
     const struct bad_case cases[] = {
-        {"misspelt", 1, ARGV("--modle"), "unknown option '--modle'", "--model"},
-        {"misspelt global", 2, ARGV("--regoin", "x"), "'--regoin'", "--region"},
-        {"unknown with value", 1, ARGV("--zzzzzzzz=1"), "'--zzzzzzzz'", NULL},
-        {"missing value", 1, ARGV("--model"), "needs a value", NULL},
-        {"not a number", 2, ARGV("--max-tokens", "ten"), "expects an integer", NULL},
-        {"trailing junk", 1, ARGV("--max-tokens=10x"), "expects an integer", NULL},
-        {"bad real", 2, ARGV("--temperature", "hot"), "expects a number", NULL},
-        {"flag with value", 1, ARGV("--stream=yes"), "takes no value", NULL},
-        {"unknown short", 1, ARGV("-q"), "unknown option '-q'", NULL},
+        { "misspelt", 1, ARGV("--modle"), "unknown option '--modle'", "--model" },
+        { "misspelt global", 2, ARGV("--regoin", "x"), "'--regoin'", "--region" },
+        { "unknown with value", 1, ARGV("--zzzzzzzz=1"), "'--zzzzzzzz'", NULL },
+        { "missing value", 1, ARGV("--model"), "needs a value", NULL },
+        { "not a number", 2, ARGV("--max-tokens", "ten"), "expects an integer", NULL },
+        { "trailing junk", 1, ARGV("--max-tokens=10x"), "expects an integer", NULL },
+        { "bad real", 2, ARGV("--temperature", "hot"), "expects a number", NULL },
+        { "flag with value", 1, ARGV("--stream=yes"), "takes no value", NULL },
+        { "unknown short", 1, ARGV("-q"), "unknown option '-q'", NULL },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct parsed p;
@@ -175,7 +180,7 @@ static void test_list_freed_on_error(void **state)
 static void test_suggest(void **state)
 {
     (void)state;
-    const char *cmds[] = {"whoami", "sign", "models", "invoke", "chat", "version"};
+    const char *cmds[] = { "whoami", "sign", "models", "invoke", "chat", "version" };
     assert_string_equal(brk_suggest("whoamI", cmds, 6), "whoami");
     assert_string_equal(brk_suggest("modles", cmds, 6), "models");
     assert_string_equal(brk_suggest("invok", cmds, 6), "invoke");
@@ -201,10 +206,14 @@ static void test_numbers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_forms),          cmocka_unit_test(test_double_dash_and_dash),
-        cmocka_unit_test(test_short_and_globals), cmocka_unit_test(test_stop_at_positional),
-        cmocka_unit_test(test_usage_errors),   cmocka_unit_test(test_list_freed_on_error),
-        cmocka_unit_test(test_suggest),        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_double_dash_and_dash),
+        cmocka_unit_test(test_short_and_globals),
+        cmocka_unit_test(test_stop_at_positional),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_list_freed_on_error),
+        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

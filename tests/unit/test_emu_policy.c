@@ -82,11 +82,10 @@ static void test_not_action_not_resource(void **state)
     (void)state;
     const char *doc = STMT("{\"Effect\":\"Allow\",\"NotAction\":[\"iam:*\",\"sts:*\"],"
                            "\"NotResource\":\"arn:aws:bedrock:us-*\"}");
-    assert_int_equal(eval(doc, "bedrock:InvokeModel", "arn:aws:bedrock:eu-central-1:1:x", NULL,
-                          0), 1);
+    assert_int_equal(eval(doc, "bedrock:InvokeModel", "arn:aws:bedrock:eu-central-1:1:x", NULL, 0),
+                     1);
     assert_int_equal(eval(doc, "iam:CreateUser", "arn:aws:bedrock:eu-central-1:1:x", NULL, 0), 0);
-    assert_int_equal(eval(doc, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:1:x", NULL, 0),
-                     0);
+    assert_int_equal(eval(doc, "bedrock:InvokeModel", "arn:aws:bedrock:us-east-1:1:x", NULL, 0), 0);
 }
 
 static void test_wildcards(void **state)
@@ -111,32 +110,33 @@ static void test_conditions(void **state)
         "{\"Effect\":\"Allow\",\"Action\":\"bedrock:*\",\"Resource\":\"*\",\"Condition\":{"
         "\"StringEquals\":{\"aws:RequestedRegion\":[\"eu-central-1\",\"eu-west-1\"]},"
         "\"StringLike\":{\"bedrock:InferenceProfileArn\":\"arn:aws:bedrock:*:profile/eu.*\"}}}");
-    struct emu_cond_kv ok[2] = {{"aws:RequestedRegion", "eu-west-1"},
-                                {"bedrock:InferenceProfileArn", "arn:aws:bedrock:x:profile/eu.a"}};
+    struct emu_cond_kv ok[2] = { { "aws:RequestedRegion", "eu-west-1" },
+                                 { "bedrock:InferenceProfileArn",
+                                   "arn:aws:bedrock:x:profile/eu.a" } };
     assert_int_equal(eval(doc, "bedrock:InvokeModel", "r", ok, 2), 1);
-    struct emu_cond_kv bad_region[2] = {{"aws:RequestedRegion", "us-east-1"}, ok[1]};
+    struct emu_cond_kv bad_region[2] = { { "aws:RequestedRegion", "us-east-1" }, ok[1] };
     assert_int_equal(eval(doc, "bedrock:InvokeModel", "r", bad_region, 2), 0);
     /* key missing: the condition fails (no IfExists) */
     assert_int_equal(eval(doc, "bedrock:InvokeModel", "r", ok, 1), 0);
-    const char *ifex = STMT(
-        "{\"Effect\":\"Allow\",\"Action\":\"bedrock:*\",\"Resource\":\"*\",\"Condition\":{"
-        "\"ArnLikeIfExists\":{\"bedrock:InferenceProfileArn\":\"arn:aws:bedrock:*\"}}}");
+    const char *ifex =
+        STMT("{\"Effect\":\"Allow\",\"Action\":\"bedrock:*\",\"Resource\":\"*\",\"Condition\":{"
+             "\"ArnLikeIfExists\":{\"bedrock:InferenceProfileArn\":\"arn:aws:bedrock:*\"}}}");
     assert_int_equal(eval(ifex, "bedrock:InvokeModel", "r", NULL, 0), 1);
     assert_int_equal(eval(ifex, "bedrock:InvokeModel", "r", &ok[1], 1), 1);
-    struct emu_cond_kv other = {"bedrock:InferenceProfileArn", "arn:aws:s3:::b"};
+    struct emu_cond_kv other = { "bedrock:InferenceProfileArn", "arn:aws:s3:::b" };
     assert_int_equal(eval(ifex, "bedrock:InvokeModel", "r", &other, 1), 0);
-    const char *neg = STMT(
-        "{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{"
-        "\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-central-1\"]}}},"
-        "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}");
-    struct emu_cond_kv eu = {"aws:RequestedRegion", "eu-central-1"};
-    struct emu_cond_kv us = {"aws:RequestedRegion", "us-east-1"};
+    const char *neg =
+        STMT("{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{"
+             "\"StringNotEquals\":{\"aws:RequestedRegion\":[\"eu-central-1\"]}}},"
+             "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}");
+    struct emu_cond_kv eu = { "aws:RequestedRegion", "eu-central-1" };
+    struct emu_cond_kv us = { "aws:RequestedRegion", "us-east-1" };
     assert_int_equal(eval(neg, "bedrock:InvokeModel", "r", &eu, 1), 1);
     assert_int_equal(eval(neg, "bedrock:InvokeModel", "r", &us, 1), -1);
-    const char *notlike = STMT(
-        "{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{"
-        "\"StringNotLike\":{\"aws:RequestedRegion\":\"us-*\"},"
-        "\"ArnNotLike\":{\"bedrock:InferenceProfileArn\":\"arn:aws:bedrock:*:global.*\"}}}");
+    const char *notlike =
+        STMT("{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{"
+             "\"StringNotLike\":{\"aws:RequestedRegion\":\"us-*\"},"
+             "\"ArnNotLike\":{\"bedrock:InferenceProfileArn\":\"arn:aws:bedrock:*:global.*\"}}}");
     assert_int_equal(eval(notlike, "a:b", "r", &eu, 1), 1);
     assert_int_equal(eval(notlike, "a:b", "r", &us, 1), 0);
 }
@@ -189,8 +189,8 @@ static void test_authorize_messages(void **state)
     snprintf(req.principal.arn, sizeof(req.principal.arn), "arn:aws:iam::123456789012:user/bob");
     char msg[512];
     g_ndocs = 0;
-    assert_false(emu_authorize(&req, "bedrock:InvokeModel", "arn:aws:bedrock:x", NULL, 0, msg,
-                               sizeof(msg)));
+    assert_false(
+        emu_authorize(&req, "bedrock:InvokeModel", "arn:aws:bedrock:x", NULL, 0, msg, sizeof(msg)));
     assert_string_equal(msg, "User: arn:aws:iam::123456789012:user/bob is not authorized to "
                              "perform: bedrock:InvokeModel on resource: arn:aws:bedrock:x "
                              "because no identity-based policy allows the bedrock:InvokeModel "
@@ -223,9 +223,9 @@ static void test_authorize_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_allow_deny),       cmocka_unit_test(test_not_action_not_resource),
-        cmocka_unit_test(test_wildcards),        cmocka_unit_test(test_conditions),
-        cmocka_unit_test(test_malformed),        cmocka_unit_test(test_authorize_messages),
+        cmocka_unit_test(test_allow_deny), cmocka_unit_test(test_not_action_not_resource),
+        cmocka_unit_test(test_wildcards),  cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_malformed),  cmocka_unit_test(test_authorize_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,15 +5,17 @@
  */
 #include "services/guide/rotate.h"
 
+/* cmocka.h needs these three first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <cmocka.h>
 
 static void add_key(struct brk_rotate_state *st, const char *id, bool active)
 {

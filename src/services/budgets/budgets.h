@@ -14,9 +14,9 @@
 struct brk_budget_spec {
     const char *account_id;
     const char *name;
-    const char *limit_usd;          /* "25" */
-    double threshold_percent;       /* ACTUAL notification, e.g. 80 */
-    const char *const *emails;      /* subscribers */
+    const char *limit_usd;     /* "25" */
+    double threshold_percent;  /* ACTUAL notification, e.g. 80 */
+    const char *const *emails; /* subscribers */
     size_t n_emails;
 };
 

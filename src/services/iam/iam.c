@@ -132,8 +132,7 @@ bedrock_code brk_iam_create_policy(struct bedrock_client *c, const char *name, c
     FORM(f);
     /* no Description: moto rebuilds form bodies (spaces as '+') before checking the
      * signature, so a value with spaces fails there although AWS accepts it */
-    bedrock_code rc = brk_iam_form(&f, err, "PolicyName", name, "PolicyDocument", document,
-                                   NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "PolicyName", name, "PolicyDocument", document, NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;

@@ -3,6 +3,7 @@
  * jscan.h). Invariant: every index stays < len before it is read; nesting is bounded.
  */
 #include "jscan.h"
+
 #include "core/hex.h"
 
 #include <errno.h>
