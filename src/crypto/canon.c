@@ -15,11 +15,6 @@
 
 #include <string.h>
 
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 static bool name_ieq(const char *a, size_t al, const char *b, size_t bl)
 {
     if (al != bl) {
@@ -42,28 +37,12 @@ static bool name_ieq(const char *a, size_t al, const char *b, size_t bl)
 
 static bedrock_code append_folded(struct brk_buf *out, const char *v, size_t n)
 {
-    bedrock_code rc = brk_buf_reserve(out, n);
+    bedrock_code rc = brk_buf_reserve(out, n); /* folding only shrinks */
     if (rc != BEDROCK_OK) {
         return rc;
     }
-    char *p = out->data + out->len;
-    size_t i = 0;
-    while (i < n && is_ws(v[i])) {
-        i++;
-    }
-    bool pending_space = false;
-    for (; i < n; i++) {
-        if (is_ws(v[i])) {
-            pending_space = true;
-            continue;
-        }
-        if (pending_space) {
-            *p++ = ' ';
-            pending_space = false;
-        }
-        *p++ = v[i];
-    }
-    out->len = (size_t)(p - out->data);
+    char *end = brk_sigv4_put_folded(out->data + out->len, v, n);
+    out->len = (size_t)(end - out->data);
     out->data[out->len] = '\0';
     return BEDROCK_OK;
 }

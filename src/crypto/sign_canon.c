@@ -38,7 +38,7 @@ static bool is_ws(char c)
 
 /* The value trimmed, inner whitespace runs folded to one space, written at p; returns the end.
  * Values without any byte <= ' ' (the usual case) are copied as they are. */
-static char *put_folded(char *p, const char *v, size_t n)
+char *brk_sigv4_put_folded(char *p, const char *v, size_t n)
 {
     size_t k = 0;
     while (k < n && (unsigned char)v[k] > ' ') {
@@ -116,7 +116,7 @@ static char *write_headers(const struct brk_sign_canon *in, char *p)
             p = put_lower(p, h->name, h->name_len);
             *p++ = ':';
         }
-        p = put_folded(p, h->value != NULL ? h->value : "", h->value_len);
+        p = brk_sigv4_put_folded(p, h->value != NULL ? h->value : "", h->value_len);
     }
     *p++ = '\n';
     return p;

@@ -61,4 +61,8 @@ static inline bool brk_sigv4_unreserved(unsigned char c)
  * On failure b is unchanged. */
 BEDROCK_MUST_USE bedrock_code brk_sigv4_append_all(struct brk_buf *b, const char *const *parts);
 
+/* sign_canon.c: a header value trimmed, inner whitespace runs folded to one space, written at
+ * p (room for n bytes); returns the end. Shared by both canonicalisers. */
+char *brk_sigv4_put_folded(char *p, const char *v, size_t n);
+
 #endif

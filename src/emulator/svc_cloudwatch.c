@@ -11,6 +11,7 @@
  * seconds; only buckets with samples produce datapoints. Percentiles use the nearest rank.
  */
 #include "core/alloc.h"
+#include "crypto/sigv4.h"
 #include "emulator/cw.h"
 #include "emulator/svc_util.h"
 
@@ -178,16 +179,7 @@ static bool parse_time(json_t *v, time_t *out)
         return true;
     }
     const char *s = json_string_value(v);
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                            &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-        return false;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *out = timegm(&tm);
-    return true;
+    return s != NULL && brk_parse_iso8601(s, out) == BEDROCK_OK;
 }
 
 /* ModelId dimension value from a Dimensions list; *ok false on other dimension names. */

@@ -7,6 +7,7 @@
 
 #include "../call.h"
 #include "core/alloc.h"
+#include "crypto/sigv4.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -48,16 +49,7 @@ static bool parse_ts(const json_t *v, time_t *out)
         return true;
     }
     const char *s = json_string_value(v);
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                            &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
-        return false;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *out = timegm(&tm);
-    return true;
+    return s != NULL && brk_parse_iso8601(s, out) == BEDROCK_OK;
 }
 
 static bedrock_code series_add(struct brk_cw_series *s, time_t t, double v)
