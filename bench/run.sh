@@ -25,6 +25,9 @@ AWS=$(pyenv which aws 2>/dev/null || command -v aws)
 PY=$(pyenv which python3 2>/dev/null || command -v python3)
 free_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# peak RSS (KiB -> MiB) of one run, measured by GNU time (a fork of a tiny process, unlike a
+# Python parent whose own image would be counted)
+peak_rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'; }
 line() { printf '%-44s %s\n' "$1" "$2" | tee -a "$RES/summary.txt"; }
 : > "$RES/summary.txt"
 echo "== bench $(date -u +%FT%TZ) on $(nproc) cores: $(uname -srm)" | tee -a "$RES/summary.txt"
@@ -55,7 +58,8 @@ PYEOF
 for c in "bedrockctl:$BIN/bedrockctl --endpoint-url $MURL whoami" "aws-cli:$AWS --endpoint-url $MURL sts get-caller-identity" \
          "boto3:$PY bench/py/whoami_boto3.py" "curl:curl -s --aws-sigv4 aws:amz:us-east-1:sts --user $AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY -d Action=GetCallerIdentity&Version=2011-06-15 $MURL/"; do
   name=${c%%:*}; cmd=${c#*:}
-  line "peak RSS whoami $name" "$(AWS_ENDPOINT_URL=$MURL "$PY" bench/py/peak_rss.py $cmd) MB"
+  # shellcheck disable=SC2086
+  line "peak RSS whoami $name" "$(AWS_ENDPOINT_URL=$MURL peak_rss $cmd) MiB"
 done
 
 # ---- bedrock-emulator for the runtime ----
@@ -64,12 +68,12 @@ if [ -x "$BIN/bedrock-emulator" ]; then
   for _ in $(seq 100); do [ -s "$tmp/emu.url" ] && break; sleep 0.05; done
   EURL=$(head -1 "$tmp/emu.url")
   export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-  export AWS_REGION=eu-central-1 AWS_DEFAULT_REGION=eu-central-1
+  export AWS_REGION=eu-central-1 AWS_DEFAULT_REGION=eu-central-1 NODE_NO_WARNINGS=1
   body='{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": [{"role": "user", "content": "Say hello"}]}'
   echo "-- invoke end to end (bedrock-emulator, InvokeModel)"
   hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$RES/invoke.json" \
     -n bedrockctl "$BIN/bedrockctl --endpoint-url $EURL invoke --model anthropic.claude-3-5-sonnet-20240620-v1:0 --body '$body' $tmp/out1.json" \
-    -n aws-cli "$AWS --endpoint-url $EURL bedrock-runtime invoke-model --model-id anthropic.claude-3-5-sonnet-20240620-v1:0 --body '$body' --cli-binary-format raw-in-base64-out $tmp/out2.json" \
+    -n aws-cli "$AWS --endpoint-url $EURL bedrock-runtime invoke-model --model-id anthropic.claude-3-5-sonnet-20240620-v1:0 --body '$body' $tmp/out2.json" \
     -n boto3 "env AWS_ENDPOINT_URL=$EURL $PY bench/py/invoke_boto3.py" \
     -n js-sdk "env AWS_ENDPOINT_URL=$EURL node bench/js/invoke.mjs" >/dev/null
   "$PY" - "$RES/invoke.json" <<'PYEOF' | tee -a "$RES/summary.txt"
@@ -79,8 +83,8 @@ base = r["bedrockctl"]
 for k, v in r.items():
     print(f"invoke {k:<12} {v*1000:8.1f} ms   ({v/base:6.1f}x bedrockctl)")
 PYEOF
-  line "peak RSS invoke bedrockctl" "$("$PY" bench/py/peak_rss.py "$BIN/bedrockctl" --endpoint-url "$EURL" invoke --model anthropic.claude-3-5-sonnet-20240620-v1:0 --body "$body" "$tmp/o.json") MB"
-  line "peak RSS invoke aws-cli" "$("$PY" bench/py/peak_rss.py "$AWS" --endpoint-url "$EURL" bedrock-runtime invoke-model --model-id anthropic.claude-3-5-sonnet-20240620-v1:0 --body "$body" --cli-binary-format raw-in-base64-out "$tmp/o2.json") MB"
+  line "peak RSS invoke bedrockctl" "$(peak_rss "$BIN/bedrockctl" --endpoint-url "$EURL" invoke --model anthropic.claude-3-5-sonnet-20240620-v1:0 --body "$body" "$tmp/o.json") MiB"
+  line "peak RSS invoke aws-cli" "$(peak_rss "$AWS" --endpoint-url "$EURL" bedrock-runtime invoke-model --model-id anthropic.claude-3-5-sonnet-20240620-v1:0 --body "$body" "$tmp/o2.json") MiB"
 
   echo "-- servers under load (wrk, 2 threads, 50 connections, 10 s, same signed GetCallerIdentity)"
   for target in emulator moto; do

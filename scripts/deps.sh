@@ -6,7 +6,7 @@ pkgs=(build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev libjansso
       libexpat1-dev libcbor-dev libevent-dev libsqlite3-dev libcmocka-dev libdeflate-dev
       zlib1g-dev curl)
 if [ "${1:-}" = "--bench" ]; then
-  pkgs+=(wrk hyperfine)
+  pkgs+=(wrk hyperfine time)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -211,8 +211,28 @@ bool emu_store_model_denied(struct emu_store *st, const char *model_id)
     return denied;
 }
 
+/* Usage records are bounded: CloudWatch keeps its finest data 15 days, and a long load run
+ * must not grow the emulator without limit. Checked every USAGE_PRUNE_EVERY inserts. */
+#define USAGE_RETENTION_S (15L * 86400L)
+#define USAGE_MAX_ROWS    500000L
+#define USAGE_PRUNE_EVERY 8192u
+
+static void usage_prune(struct emu_store *st, time_t now)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "DELETE FROM usage WHERE at < %lld; DELETE FROM usage WHERE rowid <= "
+             "(SELECT max(rowid) FROM usage) - %ld",
+             (long long)(now - USAGE_RETENTION_S), USAGE_MAX_ROWS);
+    (void)sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
 static void usage_insert(struct emu_store *st, const struct emu_usage *u)
 {
+    static unsigned inserts;
+    if (++inserts % USAGE_PRUNE_EVERY == 0) {
+        usage_prune(st, u->at_s);
+    }
     sqlite3_stmt *stmt = emu_store_acquire(st, S_USAGE_INSERT, "issiiiii", (long long)u->at_s,
                                            u->model_id, u->operation, (long long)u->input_tokens,
                                            (long long)u->output_tokens, (long long)u->latency_ms,

@@ -43,7 +43,8 @@ void brk_retry_init(struct brk_retry *r, int max_attempts)
     r->max_attempts = max_attempts > 0 ? max_attempts : 3;
     r->base_delay_ms = 100;
     r->max_backoff_ms = 20000;
-    r->rng_state = seed();
+    r->rng_state = 0; /* seeded at the first retry: most calls never retry, and seeding
+                       * instantiates OpenSSL's DRBG (time and memory on every CLI call) */
 }
 
 static bool transport_retryable(bedrock_code rc)
