@@ -11,6 +11,7 @@
  */
 #include "core/alloc.h"
 #include "core/limits.h"
+#include "core/match.h"
 #include "server.h"
 #include "store.h"
 
@@ -20,48 +21,17 @@
 #include <string.h>
 #include <strings.h>
 
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Glob with '*' and '?', iterative with single backtrack point (linear-ish, no recursion). */
-static bool glob_match(const char *pat, const char *s, bool icase)
-{
-    const char *star = NULL, *retry = NULL;
-    while (*s != '\0') {
-        char pc = icase ? lower(*pat) : *pat;
-        char sc = icase ? lower(*s) : *s;
-        if (*pat == '*') {
-            star = pat++;
-            retry = s;
-        } else if (*pat != '\0' && (*pat == '?' || pc == sc)) {
-            pat++;
-            s++;
-        } else if (star != NULL) {
-            pat = star + 1;
-            s = ++retry;
-        } else {
-            return false;
-        }
-    }
-    while (*pat == '*') {
-        pat++;
-    }
-    return *pat == '\0';
-}
-
 /* String or array of strings; true if any element matches value. */
 static bool any_match(json_t *pats, const char *value, bool icase)
 {
     if (json_is_string(pats)) {
-        return glob_match(json_string_value(pats), value, icase);
+        return brk_wildcard_match(json_string_value(pats), value, icase);
     }
     size_t i;
     json_t *p;
     json_array_foreach(pats, i, p)
     {
-        if (json_is_string(p) && glob_match(json_string_value(p), value, icase)) {
+        if (json_is_string(p) && brk_wildcard_match(json_string_value(p), value, icase)) {
             return true;
         }
     }
@@ -137,7 +107,7 @@ static bool value_match(enum op_kind kind, const char *pat, const char *v)
         return strcasecmp(pat, v) == 0;
     case OP_STR_LIKE:
     case OP_ARN_LIKE:
-        return glob_match(pat, v, false);
+        return brk_wildcard_match(pat, v, false);
     default:
         return false;
     }

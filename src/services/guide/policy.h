@@ -8,6 +8,8 @@
 #ifndef BRK_GUIDE_POLICY_H
 #define BRK_GUIDE_POLICY_H
 
+#include "core/match.h"
+
 #include <bedrock/bedrock.h>
 
 #include <jansson.h>
@@ -87,7 +89,5 @@ BEDROCK_MUST_USE bedrock_code brk_policy_check_managed(const char *policy_arn,
 /* Does doc allow action on resource (Allow statements only, wildcards, NotAction/NotResource;
  * conditions ignored; explicit Deny honoured)? Used by check and by doctor. */
 bool brk_policy_allows(const json_t *doc, const char *action, const char *resource);
-/* Shell-style match with '*' and '?'; ASCII case-insensitive when nocase. */
-bool brk_wildcard_match(const char *pattern, const char *s, bool nocase);
 
 #endif

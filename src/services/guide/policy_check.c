@@ -81,34 +81,6 @@ enum brk_severity brk_findings_max(const struct brk_findings *f)
     return m;
 }
 
-static int lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-bool brk_wildcard_match(const char *p, const char *s, bool nocase)
-{
-    const char *star_p = NULL, *star_s = NULL;
-    while (*s != '\0') {
-        if (*p == '*') {
-            star_p = p++;
-            star_s = s;
-        } else if (*p != '\0' && (*p == '?' || *p == *s || (nocase && lower(*p) == lower(*s)))) {
-            p++;
-            s++;
-        } else if (star_p != NULL) {
-            p = star_p + 1;
-            s = ++star_s;
-        } else {
-            return false;
-        }
-    }
-    while (*p == '*') {
-        p++;
-    }
-    return *p == '\0';
-}
-
 /* Calls fn for each string of a string-or-array member; returns true if any call did. */
 static bool any_match(const json_t *v, const char *s, bool nocase)
 {
