@@ -129,6 +129,31 @@ static void check_region(struct doc_ctx *d)
     result(d, REQ, "ok", what, NULL);
 }
 
+/* An inference profile is looked up with GetInferenceProfile, not GetFoundationModel. */
+static void check_profile(struct doc_ctx *d, const char *model)
+{
+    struct bedrock_error err;
+    bedrock_error_clear(&err);
+    struct bedrock_profile_list pl;
+    memset(&pl, 0, sizeof(pl));
+    char what[512];
+    bedrock_code rc = bedrock_get_inference_profile(d->client, model, &pl, &err);
+    if (rc == BEDROCK_E_NOT_FOUND || rc == BEDROCK_E_VALIDATION) {
+        snprintf(what, sizeof(what), "inference profile %s exists in this region", model);
+        result(d, REQ, "failed", what,
+               "pick a profile from `bedrockctl models profiles`, or another region");
+    } else if (rc != BEDROCK_OK || pl.n_profiles == 0) {
+        result(d, OPT, "skipped", "profile details (GetInferenceProfile not permitted)", NULL);
+    } else {
+        bool active = pl.profiles[0].status == NULL || strcmp(pl.profiles[0].status, "ACTIVE") == 0;
+        snprintf(what, sizeof(what), "inference profile %s exists and is %s", model,
+                 active ? "active" : pl.profiles[0].status);
+        result(d, REQ, active ? "ok" : "failed", what,
+               active ? NULL : "pick an active profile from `bedrockctl models profiles`");
+    }
+    bedrock_profile_list_cleanup(&pl);
+}
+
 static void check_list(struct doc_ctx *d, const char *model)
 {
     struct bedrock_error err;
@@ -144,6 +169,10 @@ static void check_list(struct doc_ctx *d, const char *model)
     }
     bedrock_model_list_cleanup(&l);
     result(d, REQ, "ok", "ListFoundationModels allowed", NULL);
+    if (brk_policy_is_profile(model)) {
+        check_profile(d, model);
+        return;
+    }
     memset(&l, 0, sizeof(l));
     char what[512];
     bedrock_code rc = bedrock_get_foundation_model(d->client, model, &l, &err);

@@ -200,6 +200,14 @@ static bedrock_code authorize(struct bedrock_client *c, const struct brk_call *c
         add_hdr(a, "Authorization", a->bearer_hdr.data, a->bearer_hdr.len);
         return BEDROCK_OK;
     }
+    if (cr->access_key_id == NULL || cr->access_key_id[0] == '\0') {
+        /* the chain found only a Bedrock API key: it cannot sign anything (hint in hints.c) */
+        bedrock_error_set(err, BEDROCK_E_NO_CREDENTIALS,
+                          "no AWS access keys: the only credential found is a Bedrock API key, "
+                          "which cannot sign %s requests",
+                          call->signing_name != NULL ? call->signing_name : "these");
+        return BEDROCK_E_NO_CREDENTIALS;
+    }
     snprintf(c->cred_source, sizeof(c->cred_source), "%s", cr->source);
     brk_log_debug("credentials: %s (access key %s)", cr->source,
                   cr->access_key_id != NULL ? cr->access_key_id : "?");

@@ -131,7 +131,6 @@ static void hint_signature(struct bedrock_error *err)
 void brk_hint_fill(struct bedrock_client *client, const char *service_id, const char *model_id,
                    struct bedrock_error *err)
 {
-    (void)client;
     (void)service_id;
     switch (err->code) {
     case BEDROCK_E_INVALID_KEY:
@@ -182,6 +181,13 @@ void brk_hint_fill(struct bedrock_client *client, const char *service_id, const 
                                 "`region` in ~/.aws/config (`bedrockctl setup` writes one).");
         break;
     case BEDROCK_E_NO_CREDENTIALS:
+        if (client != NULL && client->bearer_token != NULL) {
+            bedrock_error_hint(err, "A Bedrock API key (AWS_BEARER_TOKEN_BEDROCK) only "
+                                    "authenticates Bedrock runtime calls (invoke, chat, models); "
+                                    "this command needs IAM credentials: set AWS_ACCESS_KEY_ID "
+                                    "and AWS_SECRET_ACCESS_KEY, or a profile.");
+            break;
+        }
         bedrock_error_hint(err, "No credentials in any source (explicit, AWS_ACCESS_KEY_ID/"
                                 "AWS_SECRET_ACCESS_KEY, .env, ~/.aws/credentials profile, "
                                 "container, instance metadata): run `bedrockctl setup`.");
