@@ -317,6 +317,14 @@ void emu_reply_error(struct emu_request *req, int status, const char *code, cons
         reply_error_query(req, status, code, msg);
         return;
     }
+    if (strcmp(req->service, "monitoring") == 0 &&
+        (req->protocol == EMU_PROTO_CBOR || req->protocol == EMU_PROTO_JSON10)) {
+        /* CloudWatch is awsQueryCompatible: SDKs take the query error code and type from this
+         * header (the JS SDK's error.Code/.Type; botocore's Error.Code). */
+        char qe[192];
+        snprintf(qe, sizeof(qe), "%s;%s", code, status >= 500 ? "Receiver" : "Sender");
+        emu_reply_header(req, "x-amzn-query-error", qe);
+    }
     if (req->protocol == EMU_PROTO_CBOR) {
         reply_error_cbor(req, status, code, msg);
         return;

@@ -1,6 +1,7 @@
 /*
  * emulator/svc_admin.c - emulator-only admin API, root only (SigV4 with the root key):
  *   POST /_emulator/model-access  {"modelId": "...", "granted": false}   deny/grant access
+ *        (modelId: a foundation model id of the catalogue, else 404 ResourceNotFoundException)
  *   POST /_emulator/state         -> {"users": [...], "deniedModels": [...]} (no secrets)
  */
 #include "server.h"
@@ -31,8 +32,15 @@ static void model_access(struct emu_request *req)
                         "body must be {\"modelId\": string, \"granted\": boolean}");
         return;
     }
-    emu_model_access_set(req->server, model, json_is_true(g));
-    json_t *out = json_pack("{s:s,s:b}", "modelId", model, "granted", json_is_true(g));
+    const struct emu_model *m = emu_catalog_find_model(model);
+    if (m == NULL) {
+        emu_reply_error(req, 404, "ResourceNotFoundException",
+                        "No foundation model with the id '%s' in the emulator's catalogue.", model);
+        json_decref(j);
+        return;
+    }
+    emu_model_access_set(req->server, m->model_id, json_is_true(g));
+    json_t *out = json_pack("{s:s,s:b}", "modelId", m->model_id, "granted", json_is_true(g));
     json_decref(j);
     reply_json(req, out);
 }

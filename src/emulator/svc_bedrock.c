@@ -1,9 +1,11 @@
 /*
  * emulator/svc_bedrock.c - Bedrock control plane (rest-json): ListFoundationModels,
- * GetFoundationModel, ListInferenceProfiles, GetInferenceProfile, over catalog.c.
+ * GetFoundationModel, GetFoundationModelAvailability, ListInferenceProfiles, GetInferenceProfile,
+ * over catalog.c.
  *
  * Routes: GET /foundation-models[?byProvider&byOutputModality&byInferenceType&
- * byCustomizationType], GET /foundation-models/{id|arn}, GET /inference-profiles[?type&
+ * byCustomizationType], GET /foundation-models/{id|arn}, GET /foundation-model-availability/{id}
+ * (authorizationStatus follows the account's model access), GET /inference-profiles[?type&
  * maxResults&nextToken], GET /inference-profiles/{id|arn}. Path segments are percent-decoded
  * once. Only models offered in the emulator's region are visible; each operation is authorised
  * (emu_authorize_or_reply) before anything is revealed. nextToken is the decimal index of the
@@ -118,6 +120,31 @@ static void get_model(struct emu_request *req, const char *ident)
                    json_pack("{s:o}", "modelDetails", model_json(m, req->region)));
 }
 
+/* Model access as the console's "Model access" page shows it: the admin API and
+ * --deny-model-access flip authorizationStatus/entitlementAvailability. */
+static void get_availability(struct emu_request *req, const char *ident)
+{
+    const struct emu_model *m = NULL;
+    const struct emu_profile *p = NULL;
+    if (!emu_authorize_or_reply(req, "bedrock:GetFoundationModelAvailability", "*", NULL, 0)) {
+        return;
+    }
+    if (!emu_resolve_model_id(ident, &m, &p) || m == NULL || p != NULL ||
+        !emu_model_in_region(m, req->region)) {
+        emu_reply_error(req, 404, "ResourceNotFoundException",
+                        "Could not resolve the foundation model from the provided model "
+                        "identifier.");
+        return;
+    }
+    bool granted = emu_model_access_granted(req->server, m->model_id);
+    emu_reply_json(req, 200, "application/json",
+                   json_pack("{s:s,s:{s:s},s:s,s:s,s:s}", "modelId", m->model_id,
+                             "agreementAvailability", "status", "AVAILABLE", "authorizationStatus",
+                             granted ? "AUTHORIZED" : "NOT_AUTHORIZED", "entitlementAvailability",
+                             granted ? "AVAILABLE" : "NOT_AVAILABLE", "regionAvailability",
+                             "AVAILABLE"));
+}
+
 static json_t *profile_json(struct emu_request *req, const struct emu_profile *p)
 {
     char arn[320], marn[320];
@@ -229,10 +256,20 @@ void emu_svc_bedrock(struct emu_request *req)
 {
     static const char fm[] = "/foundation-models";
     static const char ip[] = "/inference-profiles";
+    static const char av[] = "/foundation-model-availability/";
     char ident[2100];
     const char *path = req->path;
     const char *rest = NULL;
     bool models = false;
+    if (strncmp(path, av, sizeof(av) - 1) == 0 && strcmp(req->method, "GET") == 0) {
+        if (!emu_svc_pct_decode(path + sizeof(av) - 1, strlen(path + sizeof(av) - 1), false, ident,
+                                sizeof(ident))) {
+            emu_reply_error(req, 400, "ValidationException", "The provided identifier is invalid.");
+            return;
+        }
+        get_availability(req, ident);
+        return;
+    }
     if (strncmp(path, fm, sizeof(fm) - 1) == 0) {
         rest = path + sizeof(fm) - 1;
         models = true;
