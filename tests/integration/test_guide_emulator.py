@@ -17,6 +17,41 @@ BODY = ('{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[{
         '"content":"hi"}]}')
 
 
+def check_gitignore(admin):
+    """setup --write-env into a git work tree: the .env is added to .gitignore (the guide's
+    "Never commit credentials"), the user is told, other lines of the .env are kept, mode 0600."""
+    import stat
+    import subprocess
+    import tempfile
+    repo = tempfile.mkdtemp(prefix="brk-git-")
+    subprocess.run(["git", "init", "-q", repo], check=True)
+    with open(os.path.join(repo, ".gitignore"), "w") as f:
+        f.write("build/\n")
+    env_path = os.path.join(repo, ".env")
+    with open(env_path, "w") as f:
+        f.write("# app settings\nPORT=8080\n")
+    r = t.run(["setup", "--user", "gitignore-user", "--write-env", env_path, "--no-verify"],
+              env=admin)
+    t.check(r.returncode == 0 and ".gitignore" in (r.stdout + r.stderr),
+            "setup tells the user it added the .env to .gitignore", r.stdout + r.stderr)
+    with open(os.path.join(repo, ".gitignore")) as f:
+        gi = f.read()
+    t.check(gi.startswith("build/\n") and "/.env" in gi, ".gitignore kept and extended", gi)
+    ignored = subprocess.run(["git", "-C", repo, "check-ignore", "-q", ".env"]).returncode == 0
+    t.check(ignored, "git now ignores the .env", gi)
+    with open(env_path) as f:
+        text = f.read()
+    t.check(text.startswith("# app settings\nPORT=8080\n") and "AWS_ACCESS_KEY_ID=" in text,
+            "other .env lines kept, key added", "")
+    t.check(stat.S_IMODE(os.stat(env_path).st_mode) == 0o600, ".env has mode 0600", "")
+    r = t.run(["setup", "--user", "gitignore-user", "--write-env", env_path, "--no-verify"],
+              env=admin)
+    with open(os.path.join(repo, ".gitignore")) as f:
+        t.check(f.read().count("/.env") == 1, "a rerun does not add the line twice", "")
+    import shutil
+    shutil.rmtree(repo, ignore_errors=True)
+
+
 def main():
     from emulator import Emulator, emulator_binary
     if not os.path.exists(emulator_binary()):
@@ -74,6 +109,7 @@ def main():
             t.check(r.returncode == 0, "doctor with the replacement key", r.stdout + r.stderr)
         r = t.run(["keys", "audit"], env=admin)
         t.check(r.returncode in (0, 1), "keys audit runs", r.stdout + r.stderr)
+        check_gitignore(admin)
     finally:
         emu.stop()
         emu.cleanup()
