@@ -244,6 +244,44 @@ static void delete_user(struct emu_request *req)
     emu_xml_send(&x, req, false);
 }
 
+static void summary_entry(struct emu_xml *x, const char *key, long value)
+{
+    char v[32];
+    snprintf(v, sizeof(v), "%ld", value);
+    emu_xml_open(x, "entry");
+    emu_xml_text(x, "key", key);
+    emu_xml_text(x, "value", v);
+    emu_xml_close(x, "entry");
+}
+
+/* GetAccountSummary: counts and quotas. The emulator's root key is an access key of the
+ * account root, so AccountAccessKeysPresent is 1, as AWS reports for such an account. */
+static void get_account_summary(struct emu_request *req)
+{
+    if (!iam_allow(req, "iam:GetAccountSummary", "*")) {
+        return;
+    }
+    struct emu_store *s = emu_server_store(req->server);
+    struct emu_xml x;
+    emu_xml_begin(&x, "GetAccountSummary", IAM_NS, true);
+    emu_xml_open(&x, "SummaryMap");
+    summary_entry(&x, "AccountAccessKeysPresent", 1);
+    summary_entry(&x, "AccountMFAEnabled", 0);
+    summary_entry(&x, "Users", (long)emu_store_int(s, "SELECT COUNT(*) FROM users", ""));
+    summary_entry(&x, "UsersQuota", 5000);
+    summary_entry(&x, "Policies",
+                  (long)emu_store_int(s,
+                                      "SELECT COUNT(*) FROM policies WHERE arn NOT LIKE "
+                                      "'arn:aws:iam::aws:%'",
+                                      ""));
+    summary_entry(&x, "PoliciesQuota", 1500);
+    summary_entry(&x, "AccessKeysPerUserQuota", 2);
+    summary_entry(&x, "AttachedPoliciesPerUserQuota", 10);
+    summary_entry(&x, "PolicySizeQuota", 6144);
+    emu_xml_close(&x, "SummaryMap");
+    emu_xml_send(&x, req, true);
+}
+
 void emu_svc_iam(struct emu_request *req)
 {
     const char *op = req->operation;
@@ -255,6 +293,8 @@ void emu_svc_iam(struct emu_request *req)
         list_users(req);
     } else if (strcmp(op, "DeleteUser") == 0) {
         delete_user(req);
+    } else if (strcmp(op, "GetAccountSummary") == 0) {
+        get_account_summary(req);
     } else if (!emu_iam_policy_op(req) && !emu_iam_key_op(req)) {
         emu_reply_error(req, 400, "InvalidAction",
                         "Could not find operation %s for version 2010-05-08", op);

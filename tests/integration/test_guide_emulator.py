@@ -17,6 +17,27 @@ BODY = ('{"anthropic_version":"bedrock-2023-05-31","max_tokens":20,"messages":[{
         '"content":"hi"}]}')
 
 
+def check_audit(emu, admin):
+    """keys audit names each kind of finding: two active keys, keys on the account root (the emulator's root key is one, as GetAccountSummary says), broad policies."""
+    iam = emu.client("iam")
+    iam.create_user(UserName="audit-two")
+    iam.create_access_key(UserName="audit-two")
+    iam.create_access_key(UserName="audit-two")
+    iam.create_user(UserName="audit-admin")
+    iam.attach_user_policy(UserName="audit-admin",
+                           PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    summary = iam.get_account_summary()["SummaryMap"]
+    t.check(summary["AccountAccessKeysPresent"] == 1 and summary["Users"] >= 2,
+            "GetAccountSummary (boto3)", str(summary))
+    r = t.run(["keys", "audit"], env=admin)
+    out = r.stdout + r.stderr
+    t.check(r.returncode == 1, "keys audit exits 1 on findings", out)
+    # (a key created today is not yet "never used": that finding needs a day of age)
+    for needle, what in (("two active keys", "two active keys"), ("root", "root-account keys"),
+                         ("AdministratorAccess", "admin policy")):
+        t.check(needle in out, "keys audit flags " + what, out)
+
+
 def check_gitignore(admin):
     """setup --write-env into a git work tree: the .env is added to .gitignore (the guide's
     "Never commit credentials"), the user is told, other lines of the .env are kept, mode 0600."""
@@ -110,6 +131,7 @@ def main():
         r = t.run(["keys", "audit"], env=admin)
         t.check(r.returncode in (0, 1), "keys audit runs", r.stdout + r.stderr)
         check_gitignore(admin)
+        check_audit(emu, admin)
     finally:
         emu.stop()
         emu.cleanup()
