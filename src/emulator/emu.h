@@ -41,6 +41,7 @@ struct emu_options {
     size_t n_deny_model_access;
     const char *fault_rate; /* "throttle=0.1,http-503=0.05" */
     size_t max_body_bytes;  /* default 8 MiB, 413 beyond */
+    long min_session_s;     /* shortest STS session (AWS: 900); lower only in tests */
 };
 
 /* Who made the request, after verification. */

@@ -17,6 +17,7 @@ static void usage(FILE *f)
                "  [--state FILE] [--tokens-per-second N] [--first-token-ms N]\n"
                "  [--tls-cert F --tls-key F] [--log-requests] [--deny-model-access ID]...\n"
                "  [--fault-rate throttle=0.1,http-503=0.05] [--max-body-bytes N]\n"
+               "  [--min-session-seconds N]  (tests: allow STS sessions shorter than 900 s)\n"
                "  [--help] [--version]\n"
                "Offline Amazon Bedrock + IAM/STS/CloudWatch/Budgets with SigV4 verification.\n"
                "Port 0 picks a free port; the URL is the first stdout line.\n");
@@ -69,6 +70,9 @@ static void parse(int argc, char **argv, struct emu_options *o)
         } else if (strcmp(a, "--tokens-per-second") == 0) {
             i = need(argc, argv, i);
             o->tokens_per_second = strtod(argv[i], NULL);
+        } else if (strcmp(a, "--min-session-seconds") == 0) {
+            i = need(argc, argv, i);
+            o->min_session_s = num(argv[i], a);
         } else if (strcmp(a, "--first-token-ms") == 0) {
             i = need(argc, argv, i);
             o->first_token_ms = num(argv[i], a);

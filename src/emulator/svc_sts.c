@@ -33,11 +33,13 @@ static void get_session_token(struct emu_request *req)
     const char *d = emu_form_get(req, "DurationSeconds");
     long dur = d != NULL ? strtol(d, NULL, 10) : 43200;
     long max = req->principal.is_root ? 3600 : 129600;
-    if (dur < 900 || dur > max) {
+    const struct emu_options *o = emu_server_options(req->server);
+    long min = o != NULL && o->min_session_s > 0 ? o->min_session_s : 900;
+    if (dur < min || dur > max) {
         emu_reply_error(req, 400, "ValidationError",
                         "1 validation error detected: Value '%ld' at 'durationSeconds' failed to "
-                        "satisfy constraint: Member must have value between 900 and %ld",
-                        dur, max);
+                        "satisfy constraint: Member must have value between %ld and %ld",
+                        dur, min, max);
         return;
     }
     /* As on AWS, GetSessionToken needs no permission. */

@@ -401,6 +401,56 @@ class EmulatorIamSts(unittest.TestCase):
         self.assertIn(b"AccessDenied", out.stderr)
 
 
+class ExpiredSession(unittest.TestCase):
+    """An expired session token gets each protocol's expiry error (IAM/STS: ExpiredToken,
+    Bedrock: ExpiredTokenException), from boto3 and from bedrockctl (exit 4, hint). The
+    emulator is started with --min-session-seconds so that a session can expire in a test."""
+
+    def test_expired_session_token(self):
+        import subprocess
+        import time
+        from botocore.config import Config
+        emu = Emulator(extra_args=["--min-session-seconds", "1"]).start()
+        try:
+            key, secret = None, None
+            iam = emu.client("iam")
+            iam.create_user(UserName="expiring")
+            k = iam.create_access_key(UserName="expiring")["AccessKey"]
+            key, secret = k["AccessKeyId"], k["SecretAccessKey"]
+            # botocore enforces AWS's 900-second minimum itself: skip its client-side check
+            sts = emu.client("sts", key=key, secret=secret,
+                             config=Config(parameter_validation=False,
+                                           retries={"total_max_attempts": 1}))
+            c = sts.get_session_token(DurationSeconds=1)["Credentials"]
+            s2 = emu.client("sts", key=c["AccessKeyId"], secret=c["SecretAccessKey"],
+                            token=c["SessionToken"])
+            time.sleep(2.1)
+            self.assertEqual(code(self.err(s2.get_caller_identity)), "ExpiredToken")
+            rt = emu.client("bedrock-runtime", key=c["AccessKeyId"],
+                            secret=c["SecretAccessKey"], token=c["SessionToken"])
+            e = self.err(rt.invoke_model, modelId="anthropic.claude-3-5-sonnet-20240620-v1:0",
+                         body=b'{"anthropic_version":"bedrock-2023-05-31","max_tokens":10,'
+                              b'"messages":[{"role":"user","content":"hi"}]}')
+            self.assertEqual(code(e), "ExpiredTokenException")
+            ctl = os.path.join(os.environ.get("BRK_BUILD_DIR", "build"), "bin", "bedrockctl")
+            if os.path.exists(ctl):
+                env = emu.env(key=c["AccessKeyId"], secret=c["SecretAccessKey"],
+                              token=c["SessionToken"])
+                r = subprocess.run([ctl, "--endpoint-url", emu.url, "whoami"], env=env,
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(r.returncode, 4, r.stderr)
+                self.assertIn("expired", r.stderr.lower())
+                self.assertNotIn(c["SessionToken"], r.stdout + r.stderr)
+        finally:
+            emu.stop()
+            emu.cleanup()
+
+    def err(self, fn, *a, **kw):
+        with self.assertRaises(ClientError) as cm:
+            fn(*a, **kw)
+        return cm.exception
+
+
 class EmulatorLifecycle(unittest.TestCase):
     def test_state_persists_and_sigterm(self):
         d = tempfile.mkdtemp(prefix="brk-emu-state-")
