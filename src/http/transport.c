@@ -5,7 +5,9 @@
  * cache, so consecutive calls to one host reuse the connection (keep-alive / HTTP/2).
  * Redirects are never followed (signed headers must not travel to another URL), Expect:
  * 100-continue is off, signals are never used, and proxies come from libcurl's own
- * HTTPS_PROXY / NO_PROXY handling (nothing here sets CURLOPT_PROXY).
+ * https_proxy / HTTPS_PROXY / http_proxy / ALL_PROXY / NO_PROXY handling; the one addition is
+ * uppercase HTTP_PROXY for http:// (libcurl reads only http_proxy; the AWS SDKs read both), set
+ * as CURLOPT_PROXY (see proxy_env.h). Transport errors name the proxy in use (never its userinfo).
  *
  * Idle timeout: the transfer callbacks stamp the time of the last byte (either direction);
  * the progress callback, which libcurl calls at least about once a second, aborts when the
@@ -18,8 +20,10 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "http_internal.h"
+#include "proxy_env.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,6 +48,7 @@ struct xfer {
     uint64_t last_ms;
     curl_off_t last_dl;
     curl_off_t last_ul;
+    struct brk_proxy_choice proxy; /* what the environment selects for this URL */
 };
 
 static uint64_t now_ms(void)
@@ -389,6 +394,9 @@ static CURLcode set_options(struct brk_http *h, const struct brk_http_request *r
     if (h->ca_bundle != NULL) {
         SETOPT(cc, c, CURLOPT_CAINFO, h->ca_bundle);
     }
+    if (x->proxy.need_setopt) {
+        SETOPT(cc, c, CURLOPT_PROXY, x->proxy.value); /* NO_PROXY was checked, curl does too */
+    }
     SETOPT(cc, c, CURLOPT_ERRORBUFFER, h->errbuf);
     SETOPT(cc, c, CURLOPT_HTTPHEADER, headers);
     SETOPT(cc, c, CURLOPT_HEADERFUNCTION, header_cb);
@@ -465,9 +473,15 @@ static bedrock_code finish(struct brk_http *h, const struct brk_http_request *re
     if (cc != CURLE_OK) {
         bedrock_code rc = map_curl(cc);
         const char *why = h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc);
-        bedrock_error_set(err, rc, "%s %s: %.*s",
+        char via[320] = "";
+        if (x->proxy.var != NULL) {
+            char phost[256];
+            brk_http_url_host(x->proxy.value, phost, sizeof(phost)); /* drops user:password */
+            (void)snprintf(via, sizeof(via), " through proxy %s (from %s)", phost, x->proxy.var);
+        }
+        bedrock_error_set(err, rc, "%s %s%s: %.*s",
                           rc == BEDROCK_E_TIMEOUT ? "timed out talking to" : "cannot reach",
-                          resp->host, (int)trim_eol(why, strlen(why)), why);
+                          resp->host, via, (int)trim_eol(why, strlen(why)), why);
         brk_log_debug("* %s %s failed after %.3f s: %s", req->method, resp->host, total, why);
         return rc;
     }
@@ -500,8 +514,11 @@ bedrock_code brk_http_perform(struct brk_http *h, const struct brk_http_request 
         bedrock_error_set(err, rc, "cannot build the request headers for %s", resp->host);
         return rc;
     }
-    struct xfer x = { resp,     on_data, ctx, h->opts.idle_timeout_ms, BEDROCK_OK, false, false,
-                      now_ms(), 0,       0 };
+    struct brk_proxy_choice proxy;
+    brk_http_proxy_for(req->url, &proxy);
+    struct xfer x = { resp,       on_data, ctx,   h->opts.idle_timeout_ms,
+                      BEDROCK_OK, false,   false, now_ms(),
+                      0,          0,       proxy };
     curl_easy_reset(h->curl);
     h->errbuf[0] = '\0';
     CURLcode cc = set_options(h, req, headers, &x);
