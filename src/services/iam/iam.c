@@ -38,7 +38,7 @@ static bedrock_code user_call(struct bedrock_client *c, const char *action, cons
 {
     FORM(f);
     struct brk_xml *doc = NULL;
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, action, &f, &doc, err);
     }
@@ -132,7 +132,8 @@ bedrock_code brk_iam_create_policy(struct bedrock_client *c, const char *name, c
     FORM(f);
     /* no Description: moto rebuilds form bodies (spaces as '+') before checking the
      * signature, so a value with spaces fails there although AWS accepts it */
-    bedrock_code rc = brk_iam_form(&f, err, "PolicyName", name, "PolicyDocument", document, NULL);
+    bedrock_code rc =
+        brk_iam_form(&f, err, "PolicyName", name, "PolicyDocument", document, (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -144,7 +145,7 @@ bedrock_code brk_iam_get_policy(struct bedrock_client *c, const char *arn,
                                 struct brk_iam_policy *out, struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "PolicyArn", arn, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "PolicyArn", arn, (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -156,7 +157,7 @@ bedrock_code brk_iam_delete_policy(struct bedrock_client *c, const char *arn,
                                    struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "PolicyArn", arn, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "PolicyArn", arn, (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -188,7 +189,8 @@ bedrock_code brk_iam_get_policy_version(struct bedrock_client *c, const char *ar
                                         struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "PolicyArn", arn, "VersionId", version, NULL);
+    bedrock_code rc =
+        brk_iam_form(&f, err, "PolicyArn", arn, "VersionId", version, (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -234,7 +236,8 @@ bedrock_code brk_iam_list_policies(struct bedrock_client *c, bool local_only,
                                    struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "Scope", local_only ? "Local" : "All", NULL);
+    bedrock_code rc =
+        brk_iam_form(&f, err, "Scope", local_only ? "Local" : "All", (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -246,7 +249,7 @@ static bedrock_code attach_call(struct bedrock_client *c, const char *action, co
                                 const char *arn, struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, "PolicyArn", arn, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, "PolicyArn", arn, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, action, &f, NULL, err);
     }
@@ -271,7 +274,7 @@ bedrock_code brk_iam_list_attached_user_policies(struct bedrock_client *c, const
                                                  struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -284,7 +287,7 @@ bedrock_code brk_iam_put_user_policy(struct bedrock_client *c, const char *user,
 {
     FORM(f);
     bedrock_code rc = brk_iam_form(&f, err, "UserName", user, "PolicyName", name, "PolicyDocument",
-                                   document, NULL);
+                                   document, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, "PutUserPolicy", &f, NULL, err);
     }
@@ -296,7 +299,8 @@ bedrock_code brk_iam_get_user_policy(struct bedrock_client *c, const char *user,
                                      json_t **doc, struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, "PolicyName", name, NULL);
+    bedrock_code rc =
+        brk_iam_form(&f, err, "UserName", user, "PolicyName", name, (const char *)NULL);
     if (rc != BEDROCK_OK) {
         brk_buf_cleanup(&f);
         return rc;
@@ -328,7 +332,7 @@ bedrock_code brk_iam_list_user_policies(struct bedrock_client *c, const char *us
 {
     FORM(f);
     struct name_list l = { 0 };
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_list(c, "ListUserPolicies", &f, "PolicyNames", add_name, &l, err);
     }

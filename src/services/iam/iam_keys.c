@@ -36,7 +36,7 @@ bedrock_code brk_iam_create_access_key(struct bedrock_client *c, const char *use
     FORM(f);
     struct brk_xml *doc = NULL;
     memset(out, 0, sizeof(*out));
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, "CreateAccessKey", &f, &doc, err);
     }
@@ -84,7 +84,7 @@ bedrock_code brk_iam_list_access_keys(struct bedrock_client *c, const char *user
 {
     FORM(f);
     struct key_list l = { 0 };
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_list(c, "ListAccessKeys", &f, "AccessKeyMetadata", add_key, &l, err);
     }
@@ -103,8 +103,8 @@ bedrock_code brk_iam_update_access_key(struct bedrock_client *c, const char *use
                                        struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc =
-        brk_iam_form(&f, err, "UserName", user, "AccessKeyId", key_id, "Status", status, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, "AccessKeyId", key_id, "Status",
+                                   status, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, "UpdateAccessKey", &f, NULL, err);
     }
@@ -116,7 +116,8 @@ bedrock_code brk_iam_delete_access_key(struct bedrock_client *c, const char *use
                                        const char *key_id, struct bedrock_error *err)
 {
     FORM(f);
-    bedrock_code rc = brk_iam_form(&f, err, "UserName", user, "AccessKeyId", key_id, NULL);
+    bedrock_code rc =
+        brk_iam_form(&f, err, "UserName", user, "AccessKeyId", key_id, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, "DeleteAccessKey", &f, NULL, err);
     }
@@ -131,7 +132,7 @@ bedrock_code brk_iam_get_access_key_last_used(struct bedrock_client *c, const ch
     FORM(f);
     struct brk_xml *doc = NULL;
     memset(out, 0, sizeof(*out));
-    bedrock_code rc = brk_iam_form(&f, err, "AccessKeyId", key_id, NULL);
+    bedrock_code rc = brk_iam_form(&f, err, "AccessKeyId", key_id, (const char *)NULL);
     if (rc == BEDROCK_OK) {
         rc = brk_iam_call(c, "GetAccessKeyLastUsed", &f, &doc, err);
     }
