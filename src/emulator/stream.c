@@ -5,6 +5,8 @@
  * at the request, so a client going away runs on_close exactly once and frees the request;
  * emu_stream_end()/emu_stream_abort() clear it first. Without a socket (fuzz/tests) ticks are
  * not run: on_close is called at schedule time so handlers still free their context.
+ * The terminating chunk is sent only once the frames before it have left the output buffer
+ * (see end_reply): evhttp_send_reply_end() must not run while a write callback may be queued.
  */
 #include "server.h"
 
@@ -154,6 +156,58 @@ static void finish(struct emu_request *req)
     }
 }
 
+/* Runs (synchronously, from the drain inside libevent's write step) each time the output buffer
+ * shrinks; once it is empty the frames are all out and the chunked reply can be terminated. */
+static void end_when_drained(struct evbuffer *out, const struct evbuffer_cb_info *info, void *arg)
+{
+    struct evhttp_request *evreq = arg;
+    if (info->n_deleted == 0 || evbuffer_get_length(out) != 0) {
+        return;
+    }
+    evbuffer_remove_cb(out, end_when_drained, evreq);
+    struct evhttp_connection *c = evhttp_request_get_connection(evreq);
+    if (c != NULL) {
+        evhttp_connection_set_closecb(c, NULL, NULL);
+    }
+    evhttp_send_reply_end(evreq);
+}
+
+/* The client went away before the frames drained: evhttp detaches a request whose reply was
+ * not ended instead of freeing it, so it is freed here. */
+static void on_close_before_end(struct evhttp_connection *c, void *arg)
+{
+    struct evhttp_request *evreq = arg;
+    evhttp_connection_set_closecb(c, NULL, NULL);
+    struct bufferevent *bev = evhttp_connection_get_bufferevent(c);
+    if (bev != NULL) {
+        evbuffer_remove_cb(bufferevent_get_output(bev), end_when_drained, evreq);
+    }
+    if (evhttp_request_get_connection(evreq) == NULL) {
+        evhttp_request_free(evreq);
+    }
+}
+
+/* libevent 2.1's bufferevent_openssl runs its write callback deferred (do_write triggers it with
+ * BEV_OPT_DEFER_CALLBACKS), and evhttp's write callback runs evcon->cb without looking at the
+ * output buffer. If the buffer drained (e.g. the headers went out) and a tick then queued frames
+ * plus evhttp_send_reply_end() before that deferred callback ran, it ran evhttp_send_done() with
+ * the frames still buffered: the connection went back to reading with EV_WRITE disabled and the
+ * frames never left (TLS streams stalled after the headers). So while frames are still buffered,
+ * the end waits for the buffer to drain; the drain happens inside the write step, before it
+ * decides whether to fire the write callback, so the terminator joins that same write. */
+static void end_reply(struct evhttp_request *evreq)
+{
+    struct evhttp_connection *c = evhttp_request_get_connection(evreq);
+    struct bufferevent *bev = c != NULL ? evhttp_connection_get_bufferevent(c) : NULL;
+    struct evbuffer *out = bev != NULL ? bufferevent_get_output(bev) : NULL;
+    if (out != NULL && evbuffer_get_length(out) > 0 &&
+        evbuffer_add_cb(out, end_when_drained, evreq) != NULL) {
+        evhttp_connection_set_closecb(c, on_close_before_end, evreq);
+        return;
+    }
+    evhttp_send_reply_end(evreq);
+}
+
 void emu_stream_end(struct emu_request *req)
 {
     struct emu_req_priv *p = req->priv;
@@ -167,7 +221,7 @@ void emu_stream_end(struct emu_request *req)
         emu_request_free(req);
     }
     if (evreq != NULL) {
-        evhttp_send_reply_end(evreq);
+        end_reply(evreq);
     }
 }
 

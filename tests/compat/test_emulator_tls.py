@@ -1,6 +1,7 @@
 """tests/compat/test_emulator_tls.py - bedrock-emulator serving HTTPS (--tls-cert/--tls-key):
 boto3 (verify=<cert>) and bedrockctl (AWS_CA_BUNDLE=<cert>) call STS GetCallerIdentity and
-InvokeModel over TLS; clients that do not trust the self-signed certificate fail with a TLS
+InvokeModel over TLS, and receive every event of streamed replies over TLS (boto3
+ConverseStream and InvokeModelWithResponseStream, `bedrockctl chat`); clients that do not trust the self-signed certificate fail with a TLS
 error (botocore SSLError, bedrockctl exit 8); the emulator keeps serving after failed
 handshakes and after a plain-HTTP client talks to its TLS port.
 
@@ -21,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator import Emulator  # noqa: E402
 
 import botocore.exceptions  # noqa: E402
+from botocore.config import Config  # noqa: E402
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 ACCOUNT = "123456789012"
@@ -69,6 +71,36 @@ def case_boto3_trusting(emu, cert):
     assert out["usage"]["input_tokens"] == 2, out  # ceil(len("over tls") / 4)
 
 
+def case_boto3_streams(emu, cert):
+    cfg = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5,
+                 read_timeout=10)  # a stalled stream fails in 10 s, not 30
+    rt = emu.client("bedrock-runtime", verify=cert, config=cfg)
+    for _ in range(2):  # twice: the second stream reuses the kept-alive TLS connection
+        r = rt.converse_stream(modelId=HAIKU, messages=[
+            {"role": "user", "content": [{"text": "stream over tls"}]}])
+        kinds = [next(iter(e)) for e in r["stream"]]
+        assert kinds[0] == "messageStart" and kinds[-3:] == [
+            "contentBlockStop", "messageStop", "metadata"], kinds
+        assert "contentBlockDelta" in kinds, kinds
+    r = rt.converse_stream(modelId=HAIKU, messages=[
+        {"role": "user", "content": [{"text": "stream over tls"}]}])
+    events = list(r["stream"])
+    text = "".join(e["contentBlockDelta"]["delta"]["text"]
+                   for e in events if "contentBlockDelta" in e)
+    assert text.startswith("Hello! You said: stream over tls"), text
+    stop = [e["messageStop"] for e in events if "messageStop" in e]
+    assert stop == [{"stopReason": "end_turn"}], events
+    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50,
+            "messages": [{"role": "user", "content": "invoke stream over tls"}]}
+    r = rt.invoke_model_with_response_stream(modelId=HAIKU, body=json.dumps(body))
+    chunks = [json.loads(e["chunk"]["bytes"]) for e in r["body"]]
+    types = [c["type"] for c in chunks]
+    assert types[:2] == ["message_start", "content_block_start"], types
+    assert types[-3:] == ["content_block_stop", "message_delta", "message_stop"], types
+    text = "".join(c["delta"]["text"] for c in chunks if c["type"] == "content_block_delta")
+    assert text.startswith("Hello! You said: invoke stream over tls"), text
+
+
 def case_boto3_untrusting(emu, cert):
     del cert
     sts = emu.client("sts")  # default trust store: certifi, which lacks our certificate
@@ -89,6 +121,11 @@ def case_bedrockctl_trusting(emu, cert):
     p = ctl(emu, ["invoke", "--model", HAIKU, "--body", json.dumps(body)], ca=cert)
     assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
     assert "Hello! You said: tls from bedrockctl" in p.stdout, p.stdout
+    p = ctl(emu, ["--read-timeout", "5", "chat", "--model", HAIKU, "--usage", "chat over tls"],
+            ca=cert)
+    assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
+    assert "Hello! You said: chat over tls" in p.stdout, p.stdout
+    assert "stop end_turn" in p.stderr, p.stderr  # --usage: the closing events arrived
 
 
 def case_bedrockctl_untrusting(emu, cert):
@@ -118,7 +155,7 @@ def case_plain_http_to_tls_port(emu, cert):
     assert ident["Account"] == ACCOUNT, ident
 
 
-CASES = [case_boto3_trusting, case_boto3_untrusting, case_bedrockctl_trusting,
+CASES = [case_boto3_trusting, case_boto3_streams, case_boto3_untrusting, case_bedrockctl_trusting,
          case_bedrockctl_untrusting, case_plain_http_to_tls_port, case_boto3_trusting]
 
 

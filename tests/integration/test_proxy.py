@@ -15,12 +15,9 @@ environment with no proxy variable except those the case sets. Exit 77 = no open
 import os
 import shutil
 import socket
-import socketserver
-import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,9 +26,6 @@ BUILD = os.environ.get("BRK_BUILD_DIR", os.path.join(SOURCE, "build"))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "compat"))
 from emulator import Emulator  # noqa: E402
 from test_emulator_tls import make_cert  # noqa: E402
-
-sys.path.insert(0, os.path.join(SOURCE, "tests", "tools"))
-from proxy_server import relay  # noqa: E402
 
 BEDROCKCTL = os.path.join(BUILD, "bin", "bedrockctl")
 PROXY_SERVER = os.path.join(SOURCE, "tests", "tools", "proxy_server.py")
@@ -69,37 +63,6 @@ class Proxy:
                 self.proc.kill()
                 self.proc.wait()
         self.proc.stdout.close()
-
-
-class TlsFront:
-    """TLS terminator on 127.0.0.1:0 relaying to a plain-http emulator, for streaming over
-    https: bedrock-emulator --tls-cert does not deliver streamed events (see the report), so
-    the https streaming case goes CONNECT proxy -> this front -> the http emulator. The Host
-    header passes through unchanged, so the emulator still verifies SigV4."""
-
-    def __init__(self, cert, key, backend_url):
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(cert, key)
-        back = backend_url.split("://", 1)[1].rsplit(":", 1)
-
-        class H(socketserver.BaseRequestHandler):
-            def handle(self):
-                try:
-                    tls = ctx.wrap_socket(self.request, server_side=True)
-                    with socket.create_connection((back[0], int(back[1])), timeout=10) as b:
-                        relay(tls, b)
-                except (OSError, ssl.SSLError):
-                    pass
-
-        socketserver.ThreadingTCPServer.daemon_threads = True
-        self.srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), H)
-        self.url = "https://127.0.0.1:%d" % self.srv.server_address[1]
-        self.thread = threading.Thread(target=self.srv.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.srv.shutdown()
-        self.srv.server_close()
 
 
 def dead_port():
@@ -231,19 +194,15 @@ def case_tunnel_refused(t, h, cert, px, deny):
 
 
 def case_chat_streams_through_proxy(t, h, cert, px, deny):
-    front = TlsFront(cert, cert.replace("cert.pem", "key.pem"), h.url)
-    try:
-        n = len(px.lines())
-        p = ctl(h, ["chat", "--model", HAIKU, "--usage", "hello through a tunnel"], ca=cert,
-                url=front.url, HTTPS_PROXY=px.url)
-        assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
-        assert "hello through a tunnel" in p.stdout, p.stdout
-        assert "stop end_turn" in p.stderr, p.stderr  # --usage: the closing events arrived
-        got = new_lines(px, n)
-        host = front.url.split("://", 1)[1]
-        assert got and all(g.startswith("CONNECT %s " % host) for g in got), got
-    finally:
-        front.stop()
+    # ConverseStream from the https emulator through a CONNECT tunnel
+    n = len(px.lines())
+    p = ctl(t, ["chat", "--model", HAIKU, "--usage", "hello through a tunnel"], ca=cert,
+            HTTPS_PROXY=px.url)
+    assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
+    assert "hello through a tunnel" in p.stdout, p.stdout
+    assert "stop end_turn" in p.stderr, p.stderr  # --usage: the closing events arrived
+    got = new_lines(px, n)
+    assert got and all(g.startswith("CONNECT %s " % hostport(t)) for g in got), got
     # the same stream relayed by a plain-http forwarding proxy (InvokeModelWithResponseStream)
     n = len(px.lines())
     p = ctl(h, ["chat", "--model", HAIKU, "--api", "invoke", "--max-tokens", "50"],
