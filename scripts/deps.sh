@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libssl-dev libcurl4-openssl-dev libjansson-dev
       libexpat1-dev libcbor-dev libevent-dev libsqlite3-dev libcmocka-dev libdeflate-dev
-      zlib1g-dev curl)
+      zlib1g-dev curl openssl nghttp2-server)
 if [ "${1:-}" = "--bench" ]; then
   pkgs+=(wrk hyperfine time)
 fi
