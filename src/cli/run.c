@@ -192,15 +192,10 @@ static void path_append(struct brk_cli *cli, const char *name)
     snprintf(cli->cmd_path + l, sizeof(cli->cmd_path) - l, "%s%s", l > 0 ? " " : "", name);
 }
 
-static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int argc,
-                    const char *const *argv)
+/* Global options standing before a (sub)command name; *used counts the arguments they took.
+ * Returns 0, or the exit status of a usage error. */
+static int parse_globals(struct brk_cli *cli, int argc, const char *const *argv, int *used)
 {
-    char prefix[160];
-    snprintf(prefix, sizeof(prefix), "%s%s", cli->cmd_path, cli->cmd_path[0] ? " " : "");
-    path_append(cli, cmd->name);
-    if (cmd->subs == NULL) {
-        return run_leaf(cli, cmd, prefix, argc, argv);
-    }
     struct brk_args_spec spec = {
         { brk_cli_global_opts, NULL, NULL }, { &cli->g, NULL, NULL }, 1, true
     };
@@ -210,10 +205,27 @@ static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int 
     if (brk_args_parse(&spec, argc, argv, &args, &err) != BEDROCK_OK) {
         return brk_cli_fail(cli, &err);
     }
-    int used = args.consumed;
+    *used = args.consumed;
     brk_args_free(&spec, &args);
+    return 0;
+}
+
+static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int argc,
+                    const char *const *argv)
+{
+    char prefix[160];
+    snprintf(prefix, sizeof(prefix), "%s%s", cli->cmd_path, cli->cmd_path[0] ? " " : "");
+    path_append(cli, cmd->name);
+    if (cmd->subs == NULL) {
+        return run_leaf(cli, cmd, prefix, argc, argv);
+    }
+    int used = 0;
+    int st = parse_globals(cli, argc, argv, &used);
+    if (st != 0) {
+        return st;
+    }
     if (used >= argc) {
-        int st = finish_globals(cli);
+        st = finish_globals(cli);
         if (st != 0) {
             return st;
         }
@@ -223,8 +235,8 @@ static int dispatch(struct brk_cli *cli, const struct brk_cli_command *cmd, int 
     const char *sugg = NULL;
     const struct brk_cli_command *sub = find_in(NULL, cmd->subs, argv[used], &sugg);
     if (sub == NULL) {
-        int st = brk_cli_usage(cli, "unknown subcommand '%s %s'%s%s%s", cli->cmd_path, argv[used],
-                               sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
+        st = brk_cli_usage(cli, "unknown subcommand '%s %s'%s%s%s", cli->cmd_path, argv[used],
+                           sugg ? "; did you mean '" : "", sugg ? sugg : "", sugg ? "'?" : "");
         return st;
     }
     return dispatch(cli, sub, argc - used - 1, argv + used + 1);
@@ -254,19 +266,13 @@ static int run_help(struct brk_cli *cli, int argc, const char *const *argv)
 
 static int run_top(struct brk_cli *cli, int argc, const char *const *argv)
 {
-    struct brk_args_spec spec = {
-        { brk_cli_global_opts, NULL, NULL }, { &cli->g, NULL, NULL }, 1, true
-    };
-    struct brk_args args = { NULL, 0, 0 };
-    struct bedrock_error err;
-    bedrock_error_clear(&err);
-    if (brk_args_parse(&spec, argc, argv, &args, &err) != BEDROCK_OK) {
-        return brk_cli_fail(cli, &err);
+    int used = 0;
+    int st = parse_globals(cli, argc, argv, &used);
+    if (st != 0) {
+        return st;
     }
-    int used = args.consumed;
-    brk_args_free(&spec, &args);
     if (used >= argc) {
-        int st = finish_globals(cli);
+        st = finish_globals(cli);
         if (st != 0) {
             return st;
         }
@@ -277,7 +283,7 @@ static int run_top(struct brk_cli *cli, int argc, const char *const *argv)
         return cli->g.help ? 0 : 2;
     }
     if (strcmp(argv[used], "help") == 0) {
-        int st = finish_globals(cli);
+        st = finish_globals(cli);
         return st != 0 ? st : run_help(cli, argc - used - 1, argv + used + 1);
     }
     const char *sugg = NULL;

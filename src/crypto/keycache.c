@@ -180,8 +180,11 @@ static struct key_slot *lookup(const char *secret, size_t sl, const char *date8,
     return s;
 }
 
-bedrock_code brk_sigv4_signing_key_ctx(EVP_MD_CTX *ctx, const char *secret, const char *date8,
-                                       const char *region, const char *service, uint8_t key[32])
+/* The signing key and/or its HMAC pad states (either out may be NULL), from the cache when
+ * possible, else derived and cached. The one path both public entry points share. */
+static bedrock_code material(EVP_MD_CTX *ctx, const char *secret, const char *date8,
+                             const char *region, const char *service, uint8_t *key,
+                             struct brk_hmac_pads *pads)
 {
     if (!args_ok(secret, date8, region, service)) {
         return BEDROCK_E_INVALID_ARG;
@@ -194,11 +197,16 @@ bedrock_code brk_sigv4_signing_key_ctx(EVP_MD_CTX *ctx, const char *secret, cons
         pthread_mutex_lock(&cache_lock);
         struct key_slot *s = lookup(secret, sl, date8, region, service);
         if (s != NULL) {
-            memcpy(key, s->key, 32);
+            if (key != NULL) {
+                memcpy(key, s->key, 32);
+            }
+            if (pads != NULL) {
+                *pads = s->pads;
+            }
         }
         pthread_mutex_unlock(&cache_lock);
         if (s != NULL) {
-            goto out;
+            return BEDROCK_OK;
         }
     }
     rc = derive(ctx, secret, date8, region, service, derived);
@@ -207,52 +215,33 @@ bedrock_code brk_sigv4_signing_key_ctx(EVP_MD_CTX *ctx, const char *secret, cons
     }
     if (use_cache) {
         pthread_mutex_lock(&cache_lock);
-        (void)insert(secret, sl, date8, region, service, derived);
+        if (find(secret, sl, date8, region, service) == NULL) { /* another thread may have */
+            (void)insert(secret, sl, date8, region, service, derived);
+        }
         pthread_mutex_unlock(&cache_lock);
     }
-    memcpy(key, derived, 32);
+    if (key != NULL) {
+        memcpy(key, derived, 32);
+    }
+    if (pads != NULL) {
+        brk_hmac_pads_set(pads, derived, sizeof(derived));
+    }
 out:
     OPENSSL_cleanse(derived, sizeof(derived));
     return rc;
+}
+
+bedrock_code brk_sigv4_signing_key_ctx(EVP_MD_CTX *ctx, const char *secret, const char *date8,
+                                       const char *region, const char *service, uint8_t key[32])
+{
+    return material(ctx, secret, date8, region, service, key, NULL);
 }
 
 bedrock_code brk_sigv4_signing_pads_ctx(EVP_MD_CTX *ctx, struct brk_hmac_pads *pads,
                                         const char *secret, const char *date8, const char *region,
                                         const char *service)
 {
-    if (!args_ok(secret, date8, region, service)) {
-        return BEDROCK_E_INVALID_ARG;
-    }
-    size_t sl = strlen(secret);
-    bool use_cache = cacheable(sl, region, service);
-    uint8_t derived[32];
-    bedrock_code rc = BEDROCK_OK;
-    if (use_cache) {
-        pthread_mutex_lock(&cache_lock);
-        struct key_slot *s = lookup(secret, sl, date8, region, service);
-        if (s != NULL) {
-            *pads = s->pads;
-        }
-        pthread_mutex_unlock(&cache_lock);
-        if (s != NULL) {
-            goto out;
-        }
-    }
-    rc = derive(ctx, secret, date8, region, service, derived);
-    if (rc != BEDROCK_OK) {
-        goto out;
-    }
-    if (use_cache) {
-        pthread_mutex_lock(&cache_lock);
-        if (find(secret, sl, date8, region, service) == NULL) {
-            (void)insert(secret, sl, date8, region, service, derived);
-        }
-        pthread_mutex_unlock(&cache_lock);
-    }
-    brk_hmac_pads_set(pads, derived, sizeof(derived));
-out:
-    OPENSSL_cleanse(derived, sizeof(derived));
-    return rc;
+    return material(ctx, secret, date8, region, service, NULL, pads);
 }
 
 bedrock_code brk_sigv4_signing_key(const char *secret, const char *date8, const char *region,

@@ -195,35 +195,24 @@ static bool check_time(struct emu_request *req, const struct claim *c)
     long window = strcmp(req->service, "sts") == 0 ? 900 : 300;
     char now_s[17], edge[17], msg[256];
     brk_amz_date(req->now_s, now_s);
-    if (c->presigned) {
-        if (req->now_s > t + c->expires_s) {
-            brk_amz_date(req->now_s - c->expires_s, edge);
-            snprintf(msg, sizeof(msg),
-                     "Signature expired: %s is now earlier than %s (%s - %ld sec.)", c->amz_date,
-                     edge, now_s, c->expires_s);
-            return fail_sig(req, msg);
-        }
-        if (t > req->now_s + window) {
-            brk_amz_date(req->now_s + window, edge);
-            snprintf(msg, sizeof(msg),
-                     "Signature not yet current: %s is still later than %s "
-                     "(%s + %ld min.)",
-                     c->amz_date, edge, now_s, window / 60);
-            return fail_sig(req, msg);
-        }
-        return true;
-    }
-    if (t < req->now_s - window) {
-        brk_amz_date(req->now_s - window, edge);
-        snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - %ld min.)",
-                 c->amz_date, edge, now_s, window / 60);
-        return fail_sig(req, msg);
-    }
+    /* a date in the future is refused the same way for header and presigned auth */
     if (t > req->now_s + window) {
         brk_amz_date(req->now_s + window, edge);
         snprintf(msg, sizeof(msg),
                  "Signature not yet current: %s is still later than %s "
                  "(%s + %ld min.)",
+                 c->amz_date, edge, now_s, window / 60);
+        return fail_sig(req, msg);
+    }
+    if (c->presigned && req->now_s > t + c->expires_s) {
+        brk_amz_date(req->now_s - c->expires_s, edge);
+        snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - %ld sec.)",
+                 c->amz_date, edge, now_s, c->expires_s);
+        return fail_sig(req, msg);
+    }
+    if (!c->presigned && t < req->now_s - window) {
+        brk_amz_date(req->now_s - window, edge);
+        snprintf(msg, sizeof(msg), "Signature expired: %s is now earlier than %s (%s - %ld min.)",
                  c->amz_date, edge, now_s, window / 60);
         return fail_sig(req, msg);
     }
