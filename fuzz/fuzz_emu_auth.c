@@ -7,29 +7,12 @@
 #include "crypto/sigv4.h"
 #include "emulator/form.h"
 #include "emulator/server.h"
+#include "fuzz_emu_common.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static struct emu_server *server(void)
-{
-    static struct emu_server *s;
-    if (s == NULL) {
-        struct emu_options o;
-        memset(&o, 0, sizeof(o));
-        o.region = "eu-central-1";
-        o.account_id = "123456789012";
-        o.root_access_key_id = "AKIAIOSFODNN7EXAMPLE";
-        o.root_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        o.max_body_bytes = 1u << 20;
-        if (emu_server_new(&o, &s) != BEDROCK_OK) {
-            abort();
-        }
-    }
-    return s;
-}
 
 static char *next_line(char **p)
 {
@@ -81,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nh = 2;
     }
     struct emu_request *req =
-        emu_request_new(server(), "POST", uri, h, nh, (const uint8_t *)body, strlen(body));
+        emu_request_new(fuzz_emu_server(), "POST", uri, h, nh, (const uint8_t *)body, strlen(body));
     if (req != NULL) {
         emu_request_dispatch(req);
     }

@@ -6,6 +6,7 @@
  */
 #include "core/alloc.h"
 #include "emulator/server.h"
+#include "fuzz_emu_common.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -13,24 +14,6 @@
 #include <string.h>
 
 #define MAX_HEADERS 64
-
-static struct emu_server *server(void)
-{
-    static struct emu_server *s;
-    if (s == NULL) {
-        struct emu_options o;
-        memset(&o, 0, sizeof(o));
-        o.region = "eu-central-1";
-        o.account_id = "123456789012";
-        o.root_access_key_id = "AKIAIOSFODNN7EXAMPLE";
-        o.root_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        o.max_body_bytes = 1u << 20;
-        if (emu_server_new(&o, &s) != BEDROCK_OK) {
-            abort();
-        }
-    }
-    return s;
-}
 
 static const char *line_end(const char *p, const char *end)
 {
@@ -89,8 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         p = le < end ? le + 1 : end;
     }
-    struct emu_request *req =
-        emu_request_new(server(), method, uri, h, nh, (const uint8_t *)p, (size_t)(end - p));
+    struct emu_request *req = emu_request_new(fuzz_emu_server(), method, uri, h, nh,
+                                              (const uint8_t *)p, (size_t)(end - p));
     if (req != NULL) {
         emu_request_dispatch(req);
     }

@@ -20,7 +20,7 @@ file(GLOB BRK_EMU_FUZZ_SRC CONFIGURE_DEPENDS src/emulator/*.c)
 list(FILTER BRK_EMU_FUZZ_SRC EXCLUDE REGEX "/main\\.c$")
 if(BRK_EMU_FUZZ_SRC AND TARGET brk_crypto AND TARGET brk_es)
   foreach(f emu_request emu_auth)
-    brk_add_fuzz(NAME ${f} SOURCES fuzz/fuzz_${f}.c ${BRK_EMU_FUZZ_SRC}
+    brk_add_fuzz(NAME ${f} SOURCES fuzz/fuzz_${f}.c fuzz/fuzz_emu_common.c ${BRK_EMU_FUZZ_SRC}
                  LIBS brk_core brk_crypto brk_es PkgConfig::LIBEVENT PkgConfig::SQLITE PkgConfig::JANSSON PkgConfig::EXPAT
                       OpenSSL::SSL OpenSSL::Crypto ${CBOR_LIB} ${LIBDEFLATE_LIB} m)
     if(TARGET fuzz_${f})
