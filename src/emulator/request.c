@@ -250,7 +250,9 @@ void emu_reply(struct emu_request *req, int status, const char *content_type, co
         evbuffer_add(b, body, len);
     }
     evhttp_send_reply(req->evreq, status, reason(status), b);
-    evbuffer_free(b);
+    if (b != NULL) {
+        evbuffer_free(b); /* evbuffer_free(NULL) is not allowed */
+    }
 }
 
 static const char *query_xmlns(const struct emu_request *req)
