@@ -230,50 +230,12 @@ static bedrock_code prepare(struct brk_cli *cli, const struct sign_opts *o, cons
     return parse_headers(o, in, err);
 }
 
-#define TOKEN_MASK "<session token>"
-
-/* text with every occurrence of the session token replaced by TOKEN_MASK: the canonical
- * request carries the token in x-amz-security-token, and stderr must never. */
-static void put_masked_once(FILE *f, const char *text, const char *token)
-{
-    size_t tl = token != NULL ? strlen(token) : 0;
-    const char *p = text != NULL ? text : "";
-    const char *hit = tl > 0 ? strstr(p, token) : NULL;
-    while (hit != NULL) {
-        fwrite(p, 1, (size_t)(hit - p), f);
-        fputs(TOKEN_MASK, f);
-        p = hit + tl;
-        hit = strstr(p, token);
-    }
-    fputs(p, f);
-}
-
-/* Masks the token as it is and percent-encoded (as it sits in a presigned query). */
+/* The canonical request carries the session token (x-amz-security-token, or percent-encoded in
+ * a presigned query), and stderr must never show it. */
 static void put_masked(FILE *f, const char *text, const char *token)
 {
-    struct brk_buf enc = BRK_SECRET_BUF(BRK_MAX_HEADER_BYTES * 3);
-    char *tmp = NULL;
-    size_t tmp_len = 0;
-    FILE *mem = NULL;
-    if (token == NULL || token[0] == '\0' ||
-        brk_uri_encode(&enc, token, strlen(token), false) != BEDROCK_OK ||
-        enc.len == strlen(token)) {
-        put_masked_once(f, text, token);
-        goto out;
-    }
-    /* first pass into a buffer, second pass to f */
-    mem = open_memstream(&tmp, &tmp_len);
-    if (mem == NULL) {
-        fputs("<canonical request withheld>", f);
-        goto out;
-    }
-    put_masked_once(mem, text, token);
-    fclose(mem);
-    put_masked_once(f, tmp, enc.data);
-    brk_wipe(tmp, tmp_len);
-    free(tmp);
-out:
-    brk_buf_cleanup(&enc);
+    const char *const secrets[] = { token };
+    brk_write_masked(f, text, text != NULL ? strlen(text) : 0, secrets, 1, "<session token>");
 }
 
 static void print_result(struct brk_cli *cli, const struct sign_opts *o,

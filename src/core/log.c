@@ -140,11 +140,16 @@ static size_t pct_encode(const char *s, char *out, size_t outlen)
     return n;
 }
 
+#define MASK_MAX 4 /* secrets per call */
+
 /* Length of the secret form (raw or encoded) starting at text[i], or 0. */
 static size_t secret_at(const char *text, size_t len, size_t i, const char *const *secrets,
-                        char enc[][4096])
+                        size_t n, char enc[][4096])
 {
-    for (size_t k = 0; secrets != NULL && secrets[k] != NULL && k < 4; k++) {
+    for (size_t k = 0; k < n; k++) {
+        if (secrets[k] == NULL) {
+            continue;
+        }
         const char *forms[2] = { secrets[k], enc[k] };
         for (int f = 0; f < 2; f++) {
             size_t m = strlen(forms[f]);
@@ -156,35 +161,43 @@ static size_t secret_at(const char *text, size_t len, size_t i, const char *cons
     return 0;
 }
 
-void brk_log_debug_masked(const char *label, const char *text, size_t len,
-                          const char *const *secrets)
+void brk_write_masked(FILE *f, const char *text, size_t len, const char *const *secrets, size_t n,
+                      const char *mask)
 {
-    if (brk_log_level <= 0) {
-        return;
-    }
-    FILE *f = log_stream != NULL ? log_stream : stderr;
-    static char enc[4][4096];
-    for (size_t k = 0; secrets != NULL && secrets[k] != NULL && k < 4; k++) {
-        if (secrets[k][0] == '\0' || pct_encode(secrets[k], enc[k], sizeof(enc[k])) == 0) {
+    char enc[MASK_MAX][4096];
+    n = n < MASK_MAX ? n : MASK_MAX;
+    for (size_t k = 0; k < n; k++) {
+        if (secrets[k] == NULL || secrets[k][0] == '\0' ||
+            pct_encode(secrets[k], enc[k], sizeof(enc[k])) == 0) {
             enc[k][0] = '\0';
         }
     }
-    fprintf(f, "debug: %s\n", label);
     size_t start = 0;
-    for (size_t i = 0; i < len;) {
-        size_t m = secret_at(text, len, i, secrets, enc);
+    for (size_t i = 0; text != NULL && i < len;) {
+        size_t m = secret_at(text, len, i, secrets, n, enc);
         if (m == 0) {
             i++;
             continue;
         }
         fwrite(text + start, 1, i - start, f);
-        fputs("<redacted>", f);
+        fputs(mask, f);
         i += m;
         start = i;
     }
-    fwrite(text + start, 1, len - start, f);
-    fputc('\n', f);
-    for (size_t k = 0; k < 4; k++) {
-        brk_wipe(enc[k], sizeof(enc[k]));
+    if (text != NULL) {
+        fwrite(text + start, 1, len - start, f);
     }
+    brk_wipe(enc, sizeof(enc));
+}
+
+void brk_log_debug_masked(const char *label, const char *text, size_t len,
+                          const char *const *secrets, size_t n)
+{
+    if (brk_log_level <= 0) {
+        return;
+    }
+    FILE *f = log_stream != NULL ? log_stream : stderr;
+    fprintf(f, "debug: %s\n", label);
+    brk_write_masked(f, text, len, secrets, n, "<redacted>");
+    fputc('\n', f);
 }

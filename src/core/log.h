@@ -24,11 +24,14 @@ void brk_log_debug(const char *fmt, ...) BEDROCK_PRINTF(1, 2);
 void brk_log_http_header(const char *prefix, const char *name, size_t name_len, const char *value,
                          size_t value_len);
 
-/* Log "label\ntext" with every occurrence of each secret in secrets (NULL-terminated; NULL or
- * empty entries skipped), raw or percent-encoded, replaced by "<redacted>". For canonical
- * requests and AWS's signature-mismatch replies, which carry the session token. */
+/* Writes text to f with every occurrence of each of the n secrets (NULL or empty entries
+ * skipped), raw or percent-encoded, replaced by mask. For canonical requests and AWS's
+ * signature-mismatch replies, which carry the session token. */
+void brk_write_masked(FILE *f, const char *text, size_t len, const char *const *secrets, size_t n,
+                      const char *mask);
+/* The same as a debug log entry "label\ntext", masked with "<redacted>". */
 void brk_log_debug_masked(const char *label, const char *text, size_t len,
-                          const char *const *secrets);
+                          const char *const *secrets, size_t n);
 
 /* Copy value into out (NUL-terminated, truncated to outlen) with secrets masked, given the
  * header name. Returns out. */

@@ -157,9 +157,9 @@ static bedrock_code sign(struct bedrock_client *c, const struct brk_call *call,
         return rc;
     }
     if (brk_log_enabled()) {
-        const char *const secrets[] = { cr->session_token, cr->secret_access_key, NULL };
+        const char *const secrets[] = { cr->session_token, cr->secret_access_key };
         brk_log_debug_masked("canonical request:", a->sig.canonical_request.data,
-                             a->sig.canonical_request.len, secrets);
+                             a->sig.canonical_request.len, secrets, 2);
         brk_log_debug("string to sign:\n%s", a->sig.string_to_sign.data);
     }
     add_hdr(a, "X-Amz-Date", a->sig.amz_date, strlen(a->sig.amz_date));
@@ -277,9 +277,7 @@ static void finish_error(struct bedrock_client *c, const struct brk_call *call,
          * beside ours (logged above) so the difference can be spotted. No secrets in either. */
         const struct brk_credentials *cr = NULL;
         struct bedrock_error ignored;
-        const char *const none[] = { NULL };
-        const char *const *secrets = none;
-        const char *tok[] = { NULL, NULL };
+        const char *tok[] = { NULL };
         if (call->creds != NULL) {
             cr = call->creds;
         } else if (brk_client_credentials(c, &cr, &ignored) != BEDROCK_OK) {
@@ -287,10 +285,9 @@ static void finish_error(struct bedrock_client *c, const struct brk_call *call,
         }
         if (cr != NULL) {
             tok[0] = cr->session_token;
-            secrets = tok;
         }
         brk_log_debug_masked("AWS's answer to the signature mismatch:", resp->body.data,
-                             resp->body.len, secrets);
+                             resp->body.len, tok, 1);
     }
     brk_hint_fill(c, call->service_id, NULL, err);
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 /* clang-format on */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void buf_append_and_limit(void **state)
@@ -128,6 +130,25 @@ static void redaction(void **state)
     assert_string_equal(out, "application/json");
 }
 
+static void masking(void **state)
+{
+    (void)state;
+    const char *tok = "FwoGZXIvYXdzE/tok+en==";
+    const char *text = "x-amz-security-token:FwoGZXIvYXdzE/tok+en==\n"
+                       "X-Amz-Security-Token=FwoGZXIvYXdzE%2Ftok%2Ben%3D%3D&X=1";
+    /* a NULL entry before the token must not end the list */
+    const char *const secrets[] = { NULL, tok };
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    assert_non_null(f);
+    brk_write_masked(f, text, strlen(text), secrets, 2, "<session token>");
+    fclose(f);
+    assert_string_equal(out, "x-amz-security-token:<session token>\n"
+                             "X-Amz-Security-Token=<session token>&X=1");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +159,7 @@ int main(void)
         cmocka_unit_test(slices),
         cmocka_unit_test(error_tables),
         cmocka_unit_test(redaction),
+        cmocka_unit_test(masking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
