@@ -89,12 +89,9 @@ static bedrock_code owner(struct bedrock_client *c, const struct keys_opts *o, c
 
 static void iso(time_t t, char *out, size_t len)
 {
-    struct tm tm;
-    if (t == 0 || gmtime_r(&t, &tm) == NULL) {
-        snprintf(out, len, "never");
-        return;
-    }
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char s[21];
+    brk_iso8601(t, s);
+    snprintf(out, len, "%s", t == 0 ? "never" : s);
 }
 
 static int run_list(struct brk_cli *cli, void *opts, int argc, const char *const *argv)

@@ -7,6 +7,7 @@
  * us., apac., global.) are priced as the model they route to.
  */
 #include "../core/alloc.h"
+#include "../crypto/sigv4.h"
 #include "usage.h"
 
 #include <limits.h>
@@ -143,12 +144,9 @@ void brk_usage_fmt_time(time_t t, bool with_time, char *buf, size_t len)
 
 static void iso(time_t t, char *buf, size_t len)
 {
-    struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL) {
-        snprintf(buf, len, "?");
-        return;
-    }
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char s[21];
+    brk_iso8601(t, s);
+    snprintf(buf, len, "%s", s);
 }
 
 static json_t *cost_json(const struct brk_usage_model *m)

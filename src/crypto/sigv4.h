@@ -143,6 +143,8 @@ void brk_hex_encode(const uint8_t *in, size_t n, char *out); /* out gets 2n+1 by
 
 /* Time helpers: "YYYYMMDDTHHMMSSZ" <-> time_t (UTC). */
 void brk_amz_date(time_t t, char out[17]);
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC), as AWS writes timestamps in XML and JSON. */
+void brk_iso8601(time_t t, char out[21]);
 BEDROCK_MUST_USE bedrock_code brk_parse_amz_date(const char *s, time_t *out);
 /* ISO 8601 "2015-08-30T12:36:00Z" (fractional seconds and +00:00 accepted) -> time_t. */
 BEDROCK_MUST_USE bedrock_code brk_parse_iso8601(const char *s, time_t *out);

@@ -55,6 +55,22 @@ void brk_amz_date(time_t t, char out[17])
     out[16] = '\0';
 }
 
+void brk_iso8601(time_t t, char out[21])
+{
+    char a[17];
+    brk_amz_date(t, a); /* YYYYMMDDTHHMMSSZ -> YYYY-MM-DDTHH:MM:SSZ */
+    memcpy(out, a, 4);
+    out[4] = '-';
+    memcpy(out + 5, a + 4, 2);
+    out[7] = '-';
+    memcpy(out + 8, a + 6, 3); /* DD and 'T' */
+    memcpy(out + 11, a + 9, 2);
+    out[13] = ':';
+    memcpy(out + 14, a + 11, 2);
+    out[16] = ':';
+    memcpy(out + 17, a + 13, 4); /* SS, 'Z' and the NUL */
+}
+
 /* n decimal digits at s, or -1. */
 static int read_digits(const char *s, int n)
 {

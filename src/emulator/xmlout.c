@@ -5,6 +5,7 @@
 #include "xmlout.h"
 
 #include "core/limits.h"
+#include "crypto/sigv4.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,12 +44,7 @@ bedrock_code emu_xml_escape_buf(struct brk_buf *b, const char *text)
 
 void emu_iso8601(time_t t, char out[32])
 {
-    struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL) {
-        snprintf(out, 32, "1970-01-01T00:00:00Z");
-        return;
-    }
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    brk_iso8601(t, out);
 }
 
 static void app(struct emu_xml *x, const char *s)

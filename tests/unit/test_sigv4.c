@@ -276,6 +276,11 @@ static void time_helpers(void **state)
     char d[17];
     brk_amz_date(1440938160, d);
     assert_string_equal(d, "20150830T123600Z");
+    char iso[21];
+    brk_iso8601(1440938160, iso);
+    assert_string_equal(iso, "2015-08-30T12:36:00Z");
+    brk_iso8601(951782400, iso); /* a leap day */
+    assert_string_equal(iso, "2000-02-29T00:00:00Z");
     time_t t = 0;
     assert_int_equal(brk_parse_amz_date("20150830T123600Z", &t), BEDROCK_OK);
     assert_int_equal(t, 1440938160);
